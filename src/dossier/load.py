@@ -1,0 +1,252 @@
+"""Read a manifest and publication.yaml, validate them, report every problem at once.
+
+YAML is composed to nodes first so each value keeps the line it was written on;
+pydantic's error locations are then mapped back to ``file:line``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ManifestError, Problem, display_path
+from .model import Issue, Publication
+from .project import Project
+
+Location = tuple[str, int]  # (file as shown, line)
+FieldPath = tuple[Any, ...]
+IMAGE_KEYS = {"image", "logo"}
+
+
+@dataclass
+class Document:
+    """A YAML file's data and, for every field path, where it was written."""
+
+    data: Any
+    lines: dict[FieldPath, Location] = field(default_factory=dict)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps YAML's own types but reports duplicate keys."""
+
+
+def _compose(path: Path, shown: str, problems: list[Problem]) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(shown, 0, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8"))
+        return Document(None)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = exc.problem or exc.context or "invalid YAML"
+        problems.append(Problem(shown, line, "", f"YAML syntax error: {what}"))
+        return Document(None)
+    if node is None:
+        return Document({}, {(): (shown, 1)})
+    doc = Document(None)
+    doc.data = _construct(node, (), shown, doc.lines, problems)
+    return doc
+
+
+def _construct(node: yaml.Node, path: FieldPath, shown: str, lines: dict, problems: list[Problem]) -> Any:
+    lines.setdefault(path, (shown, node.start_mark.line + 1))
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _Loader(" ").construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int):
+                problems.append(Problem(shown, key_node.start_mark.line + 1, _dotted(path), "a key must be a plain name"))
+                continue
+            if key in result:
+                problems.append(
+                    Problem(shown, key_node.start_mark.line + 1, _dotted((*path, key)), "given twice: keep one")
+                )
+                continue
+            lines[(*path, key)] = (shown, key_node.start_mark.line + 1)
+            result[key] = _construct(value_node, (*path, key), shown, lines, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*path, i), shown, lines, problems) for i, item in enumerate(node.value)]
+    loader = _Loader(" ")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        # e.g. 2020-02-30 read as a timestamp: let the model say what is wrong.
+        return node.value if exc else None
+
+
+def _dotted(path: FieldPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
+    """The model class that holds the field at ``path`` (for "did you mean")."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        names = list(parent.model_fields) if parent else []
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(names)}"
+        return f"unknown field: {hint}"
+    if kind == "missing":
+        return "missing: this field is required"
+    if kind in {"value_error", "assertion_error"}:
+        return str(error["ctx"]["error"])
+    if kind == "too_short" and isinstance(error.get("input"), list):
+        return "must not be empty: give at least one entry"
+    if kind.startswith("literal_error"):
+        return f"'{error['input']}' is not allowed: expected {error['ctx']['expected']}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "expected a mapping of fields (key: value)"
+    if kind == "list_type":
+        return "expected a list (lines starting with '- ')"
+    if kind in {"string_type", "str_type"}:
+        return "expected text"
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
+    # pydantic inserts union member names ("str", "Page", "function-after[...]") in locations.
+    return tuple(
+        part for part in loc if isinstance(part, int) or not (part[:1].isupper() or "[" in part or part == "str")
+    )
+
+
+def _problems_from(exc: ValidationError, lines: dict, model: type[BaseModel], fallback: Location) -> list[Problem]:
+    problems = []
+    by_path: dict[FieldPath, list[dict]] = {}
+    for error in exc.errors():
+        by_path.setdefault(_clean_loc(error["loc"]), []).append(error)
+    for loc, errors in by_path.items():
+        # A union (a page given by name or inline) fails once per member: report the clearest.
+        if len(errors) > 1 and loc and loc[0] == "pages":
+            errors = errors[-1:]
+        for error in errors:
+            probe = loc
+            while probe not in lines and probe:
+                probe = probe[:-1]
+            file, line = lines.get(probe, fallback)
+            problems.append(Problem(file, line, _dotted(loc), _message(error, model, loc)))
+    return problems
+
+
+def _merge(base: Document, override: Document, prefix: FieldPath) -> Document:
+    """Deep-merge ``override`` over ``base``; the lines follow whichever value wins."""
+    if not isinstance(base.data, dict) or not isinstance(override.data, dict):
+        return override if override.data is not None else base
+    data = dict(base.data)
+    lines = {k: v for k, v in base.lines.items()}
+    for key, value in override.data.items():
+        sub_lines_o = {k[1:]: v for k, v in override.lines.items() if k[:1] == (key,)}
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            sub_lines_b = {k[1:]: v for k, v in lines.items() if k[:1] == (key,)}
+            merged = _merge(Document(data[key], sub_lines_b), Document(value, sub_lines_o), ())
+            data[key] = merged.data
+            lines = {k: v for k, v in lines.items() if k[:1] != (key,)}
+            lines.update({(key, *k): v for k, v in merged.lines.items()})
+        else:
+            data[key] = value
+            lines = {k: v for k, v in lines.items() if k[:1] != (key,)}
+            lines.update({(key, *k): v for k, v in sub_lines_o.items()})
+    return Document(data, {(*prefix, *k): v for k, v in lines.items()})
+
+
+def _rebase_images(data: Any, root: Path, base: Path) -> None:
+    """publication.yaml names images from the project root; the model reads them from the manifest's folder."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in IMAGE_KEYS and isinstance(value, str):
+                data[key] = os.path.relpath(root / value, base)
+            else:
+                _rebase_images(value, root, base)
+    elif isinstance(data, list):
+        for item in data:
+            _rebase_images(item, root, base)
+
+
+def load_issue(project: Project, manifest: Path) -> Issue:
+    """Validate a numéro's manifest merged with publication.yaml; raise ManifestError listing every problem."""
+    problems: list[Problem] = []
+    shown = display_path(manifest, project.root)
+    issue_doc = _compose(manifest, shown, problems)
+    pub_doc = _compose(project.publication_file, display_path(project.publication_file, project.root), problems)
+    if problems:
+        raise ManifestError(problems)
+    if not isinstance(issue_doc.data, dict):
+        raise ManifestError([Problem(shown, 1, "", "expected the numéro's fields (number:, subtitle:, edito: …)")])
+    if not isinstance(pub_doc.data, dict):
+        raise ManifestError([Problem(pub_doc.lines.get((), (shown, 1))[0], 1, "", "expected publication fields")])
+
+    _rebase_images(pub_doc.data, project.root, manifest.parent)
+    override = Document(
+        issue_doc.data.get("publication", {}),
+        {k[1:]: v for k, v in issue_doc.lines.items() if k[:1] == ("publication",)},
+    )
+    publication = _merge(pub_doc, override, ())
+    data = {**issue_doc.data, "publication": publication.data}
+    lines = {k: v for k, v in issue_doc.lines.items() if k[:1] != ("publication",)}
+    lines.update({("publication", *k): v for k, v in publication.lines.items()})
+    lines.setdefault(("publication",), publication.lines.get((), (shown, 1)))
+
+    context = {"base": manifest.parent, "root": project.root}
+    try:
+        issue = Issue.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ManifestError(_problems_from(exc, lines, Issue, (shown, 1))) from None
+
+    problems = [
+        Problem(*lines[("pages", i)], f"pages[{i}]",
+                f"no page '{name}' in publication.yaml: use one of {', '.join(issue.publication.pages) or '(none defined)'}")
+        for i, name in enumerate(issue.pages or [])
+        if isinstance(name, str) and name not in issue.publication.pages
+    ]
+    if problems:
+        raise ManifestError(problems)
+    return issue
+
+
+def load_publication(project: Project) -> Publication:
+    """Validate publication.yaml alone (for commands that need no numéro)."""
+    problems: list[Problem] = []
+    shown = display_path(project.publication_file, project.root)
+    doc = _compose(project.publication_file, shown, problems)
+    if problems:
+        raise ManifestError(problems)
+    try:
+        return Publication.model_validate(doc.data, context={"base": project.root, "root": project.root})
+    except ValidationError as exc:
+        raise ManifestError(_problems_from(exc, doc.lines, Publication, (shown, 1))) from None

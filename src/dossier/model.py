@@ -1,0 +1,300 @@
+"""The manifest's model: one pydantic model serves validation and the JSON Schema.
+
+Text fields get French spacing as they are validated, so every later stage
+(HTML, PDF, mail) sees typeset text. Paths to images are checked against the
+files on disk through the validation context (``base``: the manifest's folder,
+``root``: the project folder).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationInfo,
+    model_validator,
+)
+
+from .typography import french, markdown_links
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".svg", ".webp", ".gif"}
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return french(" ".join(value.split()))
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    if value in {"#", ""} or value.startswith("#"):
+        raise ValueError(f"'{value}' is a placeholder, not an address: leave the url out until it is known")
+    if re.search(r"\s", value):
+        raise ValueError(f"'{value}' contains a space: write the address without spaces")
+    if not re.match(r"^(https?://[^/\s]+\.[^/\s]+|mailto:[^@\s]+@[^@\s]+\.\w+)", value):
+        raise ValueError(f"'{value}' is not a web address: write it in full, starting with https://")
+    return value
+
+
+def _markdown(value: str) -> str:
+    for target in markdown_links(value):
+        _url(target)
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+def _image(value: str, info: ValidationInfo) -> str:
+    context = info.context or {}
+    base, root = context.get("base"), context.get("root")
+    if Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+        raise ValueError(f"'{value}' is not an image: use a .jpg, .png, .svg or .webp file")
+    if base is None or root is None:
+        return value
+    path = (Path(base) / value).resolve()
+    if not path.is_relative_to(Path(root).resolve()):
+        raise ValueError(f"'{value}' is outside the project folder: copy the image into the numéro's folder")
+    if not path.is_file():
+        raise ValueError(f"image '{value}' not found: put the file beside the manifest or correct the name")
+    return path.relative_to(Path(root).resolve()).as_posix()
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValueError(f"'{value}' is not a colour: write it as #RRGGBB, e.g. #1b4f72")
+    return value.lower()
+
+
+def _as_str(value: Any) -> Any:
+    # YAML reads 2020 or 3.0 as numbers; a text field takes them as written.
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+Text = Annotated[str, BeforeValidator(_as_str), AfterValidator(_text)]
+Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown)]
+Url = Annotated[str, AfterValidator(_url)]
+ImagePath = Annotated[str, AfterValidator(_image)]
+Colour = Annotated[str, AfterValidator(_colour)]
+
+
+class Month(BaseModel):
+    """A month without a day (``2020-04``)."""
+
+    model_config = ConfigDict(frozen=True)
+    year: int
+    month: int
+
+    def french(self) -> str:
+        return f"{MONTHS[self.month - 1]} {self.year}"
+
+
+def _issue_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date | Month):
+        return value
+    if isinstance(value, str):
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value.strip()):
+            year, month = int(m[1]), int(m[2])
+            if 1 <= month <= 12:
+                return Month(year=year, month=month)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+    raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD (2020-04-03) or YYYY-MM (2020-04)")
+
+
+def _article_date(value: Any) -> Any:
+    try:
+        return _issue_date(value)
+    except ValueError:
+        if isinstance(value, str) and value.strip():
+            return french(value.strip())  # free text such as "avril 2020"
+        raise
+
+
+IssueDate = Annotated[dt.date | Month, BeforeValidator(_issue_date)]
+ArticleDate = Annotated[dt.date | Month | str, BeforeValidator(_article_date)]
+
+
+def french_date(value: dt.date | Month | str | None) -> str:
+    """3 avril 2020, avril 2020, or free text as written."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day}\u00a0{MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, Month):
+        return value.french()
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BackIssue(Strict):
+    """A "(RE)LIRE" entry: an earlier numéro."""
+
+    number: PositiveInt
+    date: IssueDate | None = None
+    url: Url | None = None
+
+
+class Initiative(Strict):
+    """A "bonne pratique": one card in a theme of the practices part."""
+
+    title: Text
+    place: Text | None = None
+    porteurs: list[Text] = Field(min_length=1)
+    text: Markdown
+    image: ImagePath | None = None
+    alt: Text | None = None
+    url: Url | None = None
+
+    @model_validator(mode="after")
+    def _alt_needs_image(self) -> Initiative:
+        if self.alt is not None and self.image is None:
+            raise ValueError("alt is given without an image: add the image or remove alt")
+        return self
+
+
+class PracticeTheme(Strict):
+    """One theme of "Bonnes pratiques" with its initiatives."""
+
+    theme: Text
+    colour: Colour | None = None
+    initiatives: list[Initiative] = Field(min_length=1)
+
+
+class Resource(Strict):
+    """A tile of "S'informer & s'outiller"."""
+
+    organisation: Text
+    title: Text
+    url: Url | None = None
+    logo: ImagePath | None = None
+
+
+class Article(Strict):
+    """A reading of "Analyse & prospective"."""
+
+    source: Text
+    title: Text
+    date: ArticleDate | None = None
+    url: Url | None = None
+
+
+class ReadingTheme(Strict):
+    theme: Text
+    articles: list[Article] = Field(min_length=1)
+
+
+class Action(Strict):
+    """A button-like link on a back page; without url it prints as a label."""
+
+    label: Text
+    url: Url | None = None
+
+
+class PageItem(Strict):
+    title: Text | None = None
+    text: Markdown
+
+
+class PageBlock(Strict):
+    title: Text
+    text: Markdown | None = None
+    items: list[PageItem] = []
+    action: Action | None = None
+
+
+class PageSection(Strict):
+    title: Text | None = None
+    intro: Markdown | None = None
+    style: Literal["missions", "facts", "calls"] = "missions"
+    blocks: list[PageBlock] = []
+
+
+class Page(Strict):
+    """A back page: the publisher's page or an insert, shared by every numéro."""
+
+    layout: Literal["about", "insert"] = "about"
+    sommaire: Text | None = None  # its line in the sommaire; none: not listed (an insert)
+    kicker: Text | None = None
+    title: Text
+    subtitle: Text | None = None
+    meta: list[Text] = []
+    intro: Markdown | None = None
+    actions: list[Action] = []
+    note: Text | None = None
+    sections: list[PageSection] = []
+    contact: Markdown | None = None
+    image: ImagePath | None = None
+    alt: Text | None = None
+
+
+class Colours(Strict):
+    accent: Colour = "#123a5a"
+    themes: list[Colour] = Field(default=["#9b2d20", "#1f6f5c", "#8a5a00", "#5b3f8c"], min_length=1)
+
+
+class Publication(Strict):
+    """Publication-wide content every numéro reuses (publication.yaml)."""
+
+    series: Text = "Dossier spécial"
+    publisher: Text
+    publisher_short: Text | None = None
+    byline: Text | None = None
+    url: Url | None = None
+    logo: ImagePath | None = None
+    colours: Colours = Colours()
+    pages: dict[str, Page] = {}
+    mail: dict[str, Any] = {}
+
+
+class Issue(Strict):
+    """A numbered dossier: the manifest ``issues/NN/issue.yaml``."""
+
+    number: PositiveInt
+    title: Text = "Dossier spécial"
+    subtitle: Text
+    date: IssueDate | None = None
+    edito: Markdown
+    back_issues: list[BackIssue] = []
+    practices: list[PracticeTheme] = []
+    resources: list[Resource] = []
+    readings: list[ReadingTheme] = []
+    pages: list[Annotated[str, Field(min_length=1)] | Page] | None = None
+    publication: Publication
+
+    @property
+    def back_pages(self) -> list[Page]:
+        """The back pages in print order: references resolved, publication's by default."""
+        if self.pages is None:
+            return list(self.publication.pages.values())
+        return [self.publication.pages[p] if isinstance(p, str) else p for p in self.pages]
+
+    def theme_colour(self, index: int) -> str:
+        theme = self.practices[index]
+        palette = self.publication.colours.themes
+        return theme.colour or palette[index % len(palette)]
+
+    @property
+    def slug(self) -> str:
+        return f"dossier-special-{self.number:02d}"

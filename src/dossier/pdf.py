@@ -1,0 +1,124 @@
+"""Print the HTML draft to PDF with WeasyPrint, fetching files from the project only."""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .errors import DossierError
+from .project import Project
+
+# A fixed base URL mapped to the project folder: the PDF does not depend on where
+# the project is checked out (WeasyPrint names images after their URL).
+PROJECT_URL = "https://dossier.invalid/"
+
+# WeasyPrint warnings that mean something the user asked for is missing from the page.
+_MISSING_MARKERS = ("Failed to load", "Failed to handle", "is not allowed", "disallowed")
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves project files and data: URLs; refuses everything else.
+
+    WeasyPrint's default fetcher would read any file the process can read (an
+    ``<a rel="attachment" href="/etc/passwd">`` embeds it) and reach the network.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"data"})
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = self.local_path(url)
+        if path is None:
+            raise ValueError(f"{url} is outside the project folder; only files of the project can be used")
+        if not path.is_file():
+            raise ValueError(f"{self.shown(url)} does not exist")
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _content_type(path)})
+
+    def local_path(self, url: str) -> Path | None:
+        """The project file a URL names, or None when it names anything else."""
+        if url.startswith(PROJECT_URL):
+            relative = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+            path = (self.root / relative).resolve()
+        elif url.startswith("file:"):
+            path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).resolve()
+        else:
+            return None
+        return path if path.is_relative_to(self.root) else None
+
+    def shown(self, url: str) -> str:
+        return url.removeprefix(PROJECT_URL)
+
+
+def _content_type(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".webp": "image/webp",
+        ".gif": "image/gif",
+        ".otf": "font/otf",
+        ".ttf": "font/ttf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().replace(PROJECT_URL, "").splitlines()[0])
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    # Without this, WeasyPrint's own stderr handler would print them a second time.
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+@dataclass
+class PrintedPdf:
+    data: bytes
+    pages: int
+    warnings: list[str]
+
+
+def print_pdf(project: Project, html: str, html_path: Path, *, strict: bool = False) -> PrintedPdf:
+    """Lay out ``html`` (as if saved at ``html_path``) and return the PDF bytes.
+
+    Missing files (images, fonts, stylesheets) are errors; other WeasyPrint warnings
+    are returned, or raised with ``strict``.
+    """
+    base_url = PROJECT_URL + html_path.resolve().relative_to(project.root.resolve()).as_posix()
+    fetcher = ProjectFetcher(project.root)
+    with _weasyprint_warnings() as warnings:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        data = document.write_pdf(pdf_identifier=b"dossier", pdf_tags=False)
+    missing = [w for w in warnings if any(marker in w for marker in _MISSING_MARKERS)]
+    if missing:
+        raise DossierError("\n".join(f"{project.root.name}: {w}" for w in missing))
+    if strict and warnings:
+        raise DossierError("\n".join(f"WeasyPrint: {w} (--strict makes warnings errors)" for w in warnings))
+    return PrintedPdf(data=data, pages=len(document.pages), warnings=warnings)

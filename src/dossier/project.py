@@ -1,0 +1,70 @@
+"""The project folder the CLI works in: publication.yaml, issues/, templates/, styles/, output/."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DossierError
+
+PUBLICATION_FILE = "publication.yaml"
+MANIFEST_FILE = "issue.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """The nearest folder at or above ``start`` that holds publication.yaml."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / PUBLICATION_FILE).is_file():
+                return cls(folder)
+        raise DossierError(
+            f"{here}: no {PUBLICATION_FILE} here or in any parent folder: "
+            "run dossier inside the project folder"
+        )
+
+    @property
+    def publication_file(self) -> Path:
+        return self.root / PUBLICATION_FILE
+
+    @property
+    def issues_dir(self) -> Path:
+        return self.root / "issues"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    def manifest_for(self, issue: str | Path) -> Path:
+        """Resolve ISSUE: a folder (issues/03), a manifest file, or a number (3)."""
+        text = str(issue)
+        if re.fullmatch(r"\d{1,4}", text):
+            candidates = [self.issues_dir / f"{int(text):02d}", self.issues_dir / text]
+            for folder in candidates:
+                if (folder / MANIFEST_FILE).is_file():
+                    return folder / MANIFEST_FILE
+            raise DossierError(
+                f"{candidates[0].relative_to(self.root)}/{MANIFEST_FILE}: no numéro {int(text)} "
+                f"in issues/: create it with 'dossier new --number {int(text)}' or check the number"
+            )
+        path = Path(text)
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        if path.is_dir():
+            path = path / MANIFEST_FILE
+        if not path.is_file():
+            raise DossierError(f"{text}: no such manifest: give a folder under issues/, its {MANIFEST_FILE}, or a number")
+        return path.resolve()

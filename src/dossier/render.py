@@ -1,0 +1,79 @@
+"""Render a validated numéro to the HTML draft with the project's Jinja2 templates."""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+
+from .errors import DossierError, display_path
+from .model import Issue, french_date
+from .project import Project
+from .typography import french, render_markdown, render_markdown_inline
+
+MAIN_TEMPLATE = "dossier.html.j2"
+
+
+def template_environment(project: Project, *, autoescape: bool = True) -> jinja2.Environment:
+    """The Jinja2 environment of the project's templates/, strict about undefined names."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project.templates_dir),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = render_markdown
+    env.filters["md_inline"] = render_markdown_inline
+    env.filters["fr_date"] = french_date
+    env.filters["french"] = french
+    return env
+
+
+def _template_location(project: Project, tb: TracebackType | None) -> str:
+    """file:line of the innermost template frame in a traceback (Jinja maps frames to templates)."""
+    where = ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(str(project.templates_dir)):
+            where = f"{display_path(Path(filename), project.root)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where or "templates"
+
+
+def render_template(project: Project, env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render one template; template mistakes become one-line errors with file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        shown = display_path(Path(exc.filename), project.root) if exc.filename else name
+        raise DossierError(f"{shown}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise DossierError(f"templates/{exc.name}: template not found: restore it from the repository") from None
+    except jinja2.UndefinedError as exc:
+        where = _template_location(project, sys.exc_info()[2])
+        raise DossierError(f"{where}: template error: {exc.message}") from None
+
+
+def render_html(project: Project, issue: Issue, *, draft_mark: str | None = None) -> str:
+    """The numéro as one HTML document, meant to be saved in output/ (its links are relative to it)."""
+    env = template_environment(project)
+    out_dir = project.output_dir.relative_to(project.root).as_posix()
+
+    def asset(path: str) -> str:
+        """URL of a project file (images are validated as project-relative), from output/."""
+        return posixpath.relpath(path, out_dir)
+
+    return render_template(
+        project,
+        env,
+        MAIN_TEMPLATE,
+        issue=issue,
+        publication=issue.publication,
+        asset=asset,
+        draft_mark=draft_mark,
+    )
