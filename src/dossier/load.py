@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import model
 from .errors import ManifestError, Problem, display_path
 from .model import Issue, Publication
 from .project import Project
@@ -62,9 +63,11 @@ def _construct(node: yaml.Node, path: FieldPath, shown: str, lines: dict, proble
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _Loader(" ").construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = _Loader("").construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int):
-                problems.append(Problem(shown, key_node.start_mark.line + 1, _dotted(path), "a key must be a plain name"))
+                problems.append(
+                    Problem(shown, key_node.start_mark.line + 1, _dotted(path), "a key must be a plain name")
+                )
                 continue
             if key in result:
                 problems.append(
@@ -76,12 +79,11 @@ def _construct(node: yaml.Node, path: FieldPath, shown: str, lines: dict, proble
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), shown, lines, problems) for i, item in enumerate(node.value)]
-    loader = _Loader(" ")
     try:
-        return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
-        # e.g. 2020-02-30 read as a timestamp: let the model say what is wrong.
-        return node.value if exc else None
+        return _Loader("").construct_object(node, deep=True)
+    except (yaml.constructor.ConstructorError, ValueError):
+        # e.g. 2020-13-03 looks like a timestamp but is none: the model says what is wrong.
+        return node.value
 
 
 def _dotted(path: FieldPath) -> str:
@@ -98,8 +100,8 @@ def _model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None
         if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
             continue
         info = current.model_fields.get(part)
-        if info is None:
-            return None
+        if info is None:  # a key of a mapping such as publication.pages
+            continue
         current = _inner_model(info.annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
@@ -131,6 +133,8 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> s
     if kind.startswith("literal_error"):
         return f"'{error['input']}' is not allowed: expected {error['ctx']['expected']}"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        if loc[:1] == ("pages",) and len(loc) == 2:
+            return "expected the name of a page of publication.yaml, or a page's fields"
         return "expected a mapping of fields (key: value)"
     if kind == "list_type":
         return "expected a list (lines starting with '- ')"
@@ -139,28 +143,26 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> s
     return error["msg"][0].lower() + error["msg"][1:]
 
 
+# pydantic names the member of a union that failed ("str", "Page", "function-after[…]")
+# inside error locations; those are not the user's field names.
+_UNION_MEMBERS = {"str", "int", "float", "bool"} | {
+    name for name, value in vars(model).items() if isinstance(value, type) and issubclass(value, BaseModel)
+}
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
-    # pydantic inserts union member names ("str", "Page", "function-after[...]") in locations.
-    return tuple(
-        part for part in loc if isinstance(part, int) or not (part[:1].isupper() or "[" in part or part == "str")
-    )
+    return tuple(part for part in loc if isinstance(part, int) or not ("[" in part or part in _UNION_MEMBERS))
 
 
 def _problems_from(exc: ValidationError, lines: dict, model: type[BaseModel], fallback: Location) -> list[Problem]:
     problems = []
-    by_path: dict[FieldPath, list[dict]] = {}
     for error in exc.errors():
-        by_path.setdefault(_clean_loc(error["loc"]), []).append(error)
-    for loc, errors in by_path.items():
-        # A union (a page given by name or inline) fails once per member: report the clearest.
-        if len(errors) > 1 and loc and loc[0] == "pages":
-            errors = errors[-1:]
-        for error in errors:
-            probe = loc
-            while probe not in lines and probe:
-                probe = probe[:-1]
-            file, line = lines.get(probe, fallback)
-            problems.append(Problem(file, line, _dotted(loc), _message(error, model, loc)))
+        loc = _clean_loc(error["loc"])
+        probe = loc
+        while probe not in lines and probe:
+            probe = probe[:-1]
+        file, line = lines.get(probe, fallback)
+        problems.append(Problem(file, line, _dotted(loc), _message(error, model, loc)))
     return problems
 
 
@@ -222,21 +224,38 @@ def load_issue(project: Project, manifest: Path) -> Issue:
     lines.update({("publication", *k): v for k, v in publication.lines.items()})
     lines.setdefault(("publication",), publication.lines.get((), (shown, 1)))
 
+    problems = _page_reference_problems(data, lines)
     context = {"base": manifest.parent, "root": project.root}
     try:
         issue = Issue.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ManifestError(_problems_from(exc, lines, Issue, (shown, 1))) from None
-
-    problems = [
-        Problem(*lines[("pages", i)], f"pages[{i}]",
-                f"no page '{name}' in publication.yaml: use one of {', '.join(issue.publication.pages) or '(none defined)'}")
-        for i, name in enumerate(issue.pages or [])
-        if isinstance(name, str) and name not in issue.publication.pages
-    ]
+        pub_shown = display_path(project.publication_file, project.root)
+        problems += [
+            # In publication.yaml the fields are top-level: say "pages.chaire", not "publication.pages.chaire".
+            Problem(p.file, p.line, p.field.removeprefix("publication."), p.message) if p.file == pub_shown else p
+            for p in _problems_from(exc, lines, Issue, (shown, 1))
+        ]
     if problems:
         raise ManifestError(problems)
     return issue
+
+
+def _page_reference_problems(data: dict, lines: dict) -> list[Problem]:
+    """``pages`` entries given by name must name a page of publication.yaml."""
+    defined = data["publication"].get("pages") if isinstance(data.get("publication"), dict) else None
+    defined = defined if isinstance(defined, dict) else {}
+    pages = data.get("pages")
+    if not isinstance(pages, list):
+        return []
+    return [
+        Problem(
+            *lines[("pages", i)],
+            f"pages[{i}]",
+            f"no page '{name}' in publication.yaml: use one of {', '.join(defined) or '(none defined)'}",
+        )
+        for i, name in enumerate(pages)
+        if isinstance(name, str) and name not in defined
+    ]
 
 
 def load_publication(project: Project) -> Publication:

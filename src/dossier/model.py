@@ -18,8 +18,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PositiveInt,
+    Tag,
     ValidationInfo,
     model_validator,
 )
@@ -27,9 +29,20 @@ from pydantic import (
 from .typography import french, markdown_links
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".svg", ".webp", ".gif"}
-MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def _text(value: str) -> str:
@@ -268,6 +281,14 @@ class Publication(Strict):
     mail: dict[str, Any] = {}
 
 
+# A back page is named (a key of publication.yaml's pages) or written inline; the
+# discriminator keeps pydantic from reporting a failed guess for the other form.
+PageEntry = Annotated[
+    Annotated[str, Tag("str")] | Annotated[Page, Tag("Page")],
+    Discriminator(lambda value: "str" if isinstance(value, str) else "Page"),
+]
+
+
 class Issue(Strict):
     """A numbered dossier: the manifest ``issues/NN/issue.yaml``."""
 
@@ -280,7 +301,7 @@ class Issue(Strict):
     practices: list[PracticeTheme] = []
     resources: list[Resource] = []
     readings: list[ReadingTheme] = []
-    pages: list[Annotated[str, Field(min_length=1)] | Page] | None = None
+    pages: list[PageEntry] | None = None
     publication: Publication
 
     @property

@@ -24,8 +24,7 @@ class Project:
             if (folder / PUBLICATION_FILE).is_file():
                 return cls(folder)
         raise DossierError(
-            f"{here}: no {PUBLICATION_FILE} here or in any parent folder: "
-            "run dossier inside the project folder"
+            f"{here}: no {PUBLICATION_FILE} here or in any parent folder: run dossier inside the project folder"
         )
 
     @property
@@ -66,5 +65,7 @@ class Project:
         if path.is_dir():
             path = path / MANIFEST_FILE
         if not path.is_file():
-            raise DossierError(f"{text}: no such manifest: give a folder under issues/, its {MANIFEST_FILE}, or a number")
+            raise DossierError(
+                f"{text}: no such manifest: give a folder under issues/, its {MANIFEST_FILE}, or a number"
+            )
         return path.resolve()

@@ -17,6 +17,8 @@ _AFTER_OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _BEFORE_CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
 # A number and the unit or word that belongs with it: "200 kms", "4 missions", "29 avril".
 _NUMBER_SPACE = re.compile(r"(?<=\d) (?=(?:%|€|kms?|km|mois|ans?|semaines?|salariés|jours?)\b|%)")
+# Groups of digits that belong together: "+33(0)4 13 94 21 73", "80 000".
+_DIGIT_GROUPS = re.compile(r"(?<=\d) (?=\d)")
 # A dash between words ("Banco Ciudad - Buenos Aires") must not start a line.
 _SPACED_DASH = re.compile(r" ([-–—]) ")
 
@@ -29,6 +31,7 @@ def french(text: str) -> str:
     text = _AFTER_OPEN_GUILLEMET.sub("«" + NNBSP, text)
     text = _BEFORE_CLOSE_GUILLEMET.sub(NNBSP + "»", text)
     text = _NUMBER_SPACE.sub(NBSP, text)
+    text = _DIGIT_GROUPS.sub(NBSP, text)
     text = _SPACED_DASH.sub(NBSP + r"\1 ", text)
     return text
 
