@@ -49,7 +49,8 @@ def _compose(path: Path, shown: str, problems: list[Problem]) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or exc.context or "invalid YAML"
-        problems.append(Problem(shown, line, "", f"YAML syntax error: {what}"))
+        hint = "check this line's indentation and the line before; quote text that contains ': ' or starts with a symbol"
+        problems.append(Problem(shown, line, "", f"YAML syntax error: {what} ({hint})"))
         return Document(None)
     if node is None:
         return Document({}, {(): (shown, 1)})
@@ -140,6 +141,10 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> s
         return "expected a list (lines starting with '- ')"
     if kind in {"string_type", "str_type"}:
         return "expected text"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"'{error['input']}' is not a whole number: write digits, e.g. 4"
+    if kind == "greater_than":
+        return f"'{error['input']}' must be a positive number"
     return error["msg"][0].lower() + error["msg"][1:]
 
 

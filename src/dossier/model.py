@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import jinja2
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -64,7 +65,10 @@ def _url(value: str) -> str:
 
 def _markdown(value: str) -> str:
     for target in markdown_links(value):
-        _url(target)
+        try:
+            _url(target)
+        except ValueError as exc:
+            raise ValueError(f"link {exc}") from None
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()
@@ -267,6 +271,78 @@ class Colours(Strict):
     themes: list[Colour] = Field(default=["#9b2d20", "#1f6f5c", "#8a5a00", "#5b3f8c"], min_length=1)
 
 
+# An address as a mail server accepts it without SMTPUTF8: local@domain.tld, ASCII only.
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_address(value: str) -> str:
+    """A bare email address, stripped; ValueError saying what is wrong otherwise."""
+    address = value.strip()
+    if not address:
+        raise ValueError("empty: write an address such as name@example.org")
+    if "<" in address or re.search(r"\s", address):
+        raise ValueError(f"'{address}' is not a bare address: write only name@example.org, without name or spaces")
+    if len(address) > 254 or not _ADDRESS.fullmatch(address):
+        raise ValueError(f"'{address}' is not an email address: write it as name@example.org")
+    return address
+
+
+def _template_source(value: str) -> str:
+    # Syntax errors surface when the manifest is loaded, at the field's line.
+    try:
+        jinja2.Environment().parse(value)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ValueError(f"template syntax error on its line {exc.lineno}: {exc.message}") from None
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _one_line(value: str) -> str:
+    value = " ".join(str(value).split())
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _https_template(value: str) -> str:
+    if not value.strip().startswith("https://"):
+        raise ValueError(f"'{value.strip()}' is not an https address: mail clients only use https:// links here")
+    return _template_source(value.strip())
+
+
+def _file_name(value: str) -> str:
+    if "/" in value or "\\" in value or not value.lower().endswith(".pdf"):
+        raise ValueError(f"'{value}' is not a file name ending in .pdf, such as dossier-special-03.pdf")
+    return _one_line(value)
+
+
+EmailAddress = Annotated[str, AfterValidator(email_address)]
+TemplateSource = Annotated[str, AfterValidator(_template_source)]
+
+
+class MailSettings(Strict):
+    """How numéros are mailed to the partners: publication.yaml's ``mail:``, or a numéro's ``publication: mail:``.
+
+    subject, text and html replace the templates in templates/mail/ (Jinja2 source).
+    """
+
+    from_name: Annotated[str, AfterValidator(_one_line)] | None = None  # default: publisher_short or publisher
+    from_address: EmailAddress | None = None
+    reply_to: EmailAddress | None = None
+    unsubscribe_mailto: EmailAddress | None = None  # default: reply_to, else from_address
+    unsubscribe_url: Annotated[str, AfterValidator(_https_template)] | None = None
+    subject: TemplateSource | None = None
+    text: TemplateSource | None = None
+    html: TemplateSource | None = None
+    attachment_name: Annotated[str, AfterValidator(_file_name)] | None = None
+    rate: PositiveInt | None = None  # messages per minute; --rate overrides
+    ledger: Annotated[str, AfterValidator(_one_line)] | None = None  # from the project root
+
+
 class Publication(Strict):
     """Publication-wide content every numéro reuses (publication.yaml)."""
 
@@ -278,7 +354,7 @@ class Publication(Strict):
     logo: ImagePath | None = None
     colours: Colours = Colours()
     pages: dict[str, Page] = {}
-    mail: dict[str, Any] = {}
+    mail: MailSettings = MailSettings()
 
 
 # A back page is named (a key of publication.yaml's pages) or written inline; the
