@@ -10,6 +10,7 @@ from . import __version__
 from .build import build_issue
 from .errors import display_path
 from .load import load_issue
+from .preview import serve_preview
 from .project import Project
 
 ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
@@ -52,6 +53,20 @@ def build(issue: str, strict: bool) -> None:
         err=True,
     )
     click.echo(display_path(result.pdf_path, Path.cwd()))
+
+
+@cli.command(
+    help=f"Serve a live preview of a numéro: the HTML draft, reloaded on every save, and its printed pages. {ISSUE_HELP}"
+)
+@click.argument("issue")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
+    project = Project.find()
+    serve_preview(
+        project, issue, host=host, port=port, open_browser=open_browser, report=lambda line: click.echo(line, err=True)
+    )
 
 
 def main() -> None:
