@@ -41,7 +41,9 @@ def page_texts(built: Path, pdf: PdfReader) -> list[str]:
     return [
         subprocess.run(
             ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         for n in range(1, len(pdf.pages) + 1)
     ]
@@ -84,9 +86,29 @@ def first_page_with(page_texts: list[str], needle: str) -> int:
 def sommaire_text(built: Path) -> str:
     """Page 2's side column (the édito fills the other), where the sommaire is."""
     return subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-r", "72", "-x", "360", "-y", "0", "-W", "235", "-H", "842", "-layout",
-         str(built / "output/dossier-special-03.pdf"), "-"],
-        capture_output=True, text=True, check=True,
+        [
+            "pdftotext",
+            "-f",
+            "2",
+            "-l",
+            "2",
+            "-r",
+            "72",
+            "-x",
+            "360",
+            "-y",
+            "0",
+            "-W",
+            "235",
+            "-H",
+            "842",
+            "-layout",
+            str(built / "output/dossier-special-03.pdf"),
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -132,7 +154,14 @@ def test_sommaire_entries_are_links_to_their_parts(pdf: PdfReader):
             if target not in targets:
                 targets.append(target)
     assert targets == [
-        "bonnes-pratiques", "theme-1", "theme-2", "theme-3", "theme-4", "ressources", "analyse", "page-1",
+        "bonnes-pratiques",
+        "theme-1",
+        "theme-2",
+        "theme-3",
+        "theme-4",
+        "ressources",
+        "analyse",
+        "page-1",
     ]
     destinations = {name: pdf.get_destination_page_number(dest) + 1 for name, dest in pdf.named_destinations.items()}
     marks = {title: page for _, title, page in outline(pdf)}

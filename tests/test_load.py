@@ -40,7 +40,12 @@ def test_sample_is_complete():
     assert sum(len(t.initiatives) for t in issue.practices) == 30
     assert len(issue.resources) == 10
     assert [t.theme for t in issue.readings] == [
-        "Développement économique", "Tourisme", "Management", "Prospective", "Résilience", "Autres",
+        "Développement économique",
+        "Tourisme",
+        "Management",
+        "Prospective",
+        "Résilience",
+        "Autres",
     ]
     assert sum(len(t.articles) for t in issue.readings) == 29
     assert [p.title for p in issue.back_pages] == ["La Chaire Attractivité et Nouveau Marketing Territorial", "Master 2"]
@@ -84,9 +89,7 @@ def test_broken_manifest_reports_every_problem(project: Path, case: str):
 def test_broken_publication_is_reported_with_its_own_lines(project: Path):
     path = project / "publication.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("publisher:", "publsher:", 1).replace(
-            'accent: "#123a5a"', "accent: navy"
-        ),
+        path.read_text(encoding="utf-8").replace("publisher:", "publsher:", 1).replace('accent: "#123a5a"', "accent: navy"),
         encoding="utf-8",
     )
     result = run("validate", "3")
@@ -125,9 +128,7 @@ def test_manifest_problem_collection_is_an_exception_with_all_problems(project: 
 def test_issue_can_be_named_by_number_folder_or_file(project: Path, ref: str):
     result = run("validate", ref)
     assert result.exit_code == 0, result.output
-    assert result.stdout == (
-        "issues/03/issue.yaml: valid: numéro 3, 30 initiatives in 4 themes, 10 resources, 29 readings\n"
-    )
+    assert result.stdout == ("issues/03/issue.yaml: valid: numéro 3, 30 initiatives in 4 themes, 10 resources, 29 readings\n")
 
 
 def test_unknown_number_says_how_to_create_it(project: Path):

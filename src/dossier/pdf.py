@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -20,7 +21,7 @@ from .project import Project
 PROJECT_URL = "https://dossier.invalid/"
 
 # WeasyPrint warnings that mean something the user asked for is missing from the page.
-_MISSING_MARKERS = ("Failed to load", "Failed to handle", "is not allowed", "disallowed")
+_MISSING_MARKERS = ("Failed to load", "cannot be loaded")
 
 
 class ProjectFetcher(URLFetcher):
@@ -33,16 +34,23 @@ class ProjectFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"data"})
         self.root = root.resolve()
+        self.failures: list[str] = []  # one line per refused or missing resource
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             return super().fetch(url, headers)
         path = self.local_path(url)
         if path is None:
-            raise ValueError(f"{url} is outside the project folder; only files of the project can be used")
+            self._fail(f"{url}: refused: only files inside the project folder (or data: URLs) can be used")
         if not path.is_file():
-            raise ValueError(f"{self.shown(url)} does not exist")
+            shown = path.relative_to(self.root).as_posix()
+            self._fail(f"{shown}: file not found: restore it, or correct the reference to it in templates/ or styles/")
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _content_type(path)})
+
+    def _fail(self, message: str) -> NoReturn:
+        if message not in self.failures:
+            self.failures.append(message)
+        raise ValueError(message)
 
     def local_path(self, url: str) -> Path | None:
         """The project file a URL names, or None when it names anything else."""
@@ -54,9 +62,6 @@ class ProjectFetcher(URLFetcher):
         else:
             return None
         return path if path.is_relative_to(self.root) else None
-
-    def shown(self, url: str) -> str:
-        return url.removeprefix(PROJECT_URL)
 
 
 def _content_type(path: Path) -> str:
@@ -116,9 +121,11 @@ def print_pdf(project: Project, html: str, html_path: Path, *, strict: bool = Fa
     with _weasyprint_warnings() as warnings:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         data = document.write_pdf(pdf_identifier=b"dossier", pdf_tags=False)
+    if fetcher.failures:
+        raise DossierError("\n".join(fetcher.failures))
     missing = [w for w in warnings if any(marker in w for marker in _MISSING_MARKERS)]
     if missing:
-        raise DossierError("\n".join(f"{project.root.name}: {w}" for w in missing))
+        raise DossierError("\n".join(f"styles/: {w}: check the @font-face and url() rules" for w in missing))
     if strict and warnings:
         raise DossierError("\n".join(f"WeasyPrint: {w} (--strict makes warnings errors)" for w in warnings))
     return PrintedPdf(data=data, pages=len(document.pages), warnings=warnings)
