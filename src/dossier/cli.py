@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,6 +11,15 @@ from . import __version__
 from .build import build_issue
 from .errors import display_path
 from .load import load_issue
+from .mail import (
+    SendFailures,
+    SmtpConfig,
+    delivery_status,
+    prepare_mailing,
+    send_mailing,
+    send_test,
+    write_dry_run,
+)
 from .preview import serve_preview
 from .project import Project
 
@@ -67,6 +77,52 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
     serve_preview(
         project, issue, host=host, port=port, open_browser=open_browser, report=lambda line: click.echo(line, err=True)
     )
+
+
+@cli.command(
+    help=f"""Mail a numéro to the partners, once each. {ISSUE_HELP}
+
+    Without --send it is a dry run: each message is written to output/mail-NN/ as an .eml
+    file and nothing is sent. --send sends to every partner the delivery ledger does not
+    list as served (run it again after an interruption: it sends only the rest). The SMTP
+    server comes from DOSSIER_SMTP_HOST, _PORT, _SECURITY (starttls, ssl, none), _USER and
+    _PASSWORD."""
+)
+@click.argument("issue")
+@click.option("--partners", "partners_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The partner list: a .csv file (UTF-8, header row, an email column) or a .yaml list.")
+@click.option("--send", "really_send", is_flag=True, help="Really send the messages.")
+@click.option("--test", "test_address", metavar="ADDRESS", help="Send one copy to ADDRESS only (not recorded).")
+@click.option("--link", metavar="URL", help="Send this address of the PDF instead of attaching the PDF.")
+@click.option("--rate", type=click.IntRange(min=1), metavar="N", help="Send at most N messages a minute.")
+@click.option("--status", is_flag=True, help="Show who was sent the numéro, who failed and who is pending.")
+@click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+              help="The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite).")
+def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
+         rate: int | None, status: bool, ledger: Path | None) -> None:
+    if really_send + bool(test_address) + status > 1:
+        raise click.UsageError("choose one of --send, --test and --status")
+    if partners_file is None and not (status or test_address):
+        raise click.UsageError("give the partner list: --partners FILE (a .csv or .yaml file)")
+    project = Project.find()
+    if status:
+        click.echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
+        return
+    smtp = SmtpConfig.from_environ() if really_send or test_address else None
+    mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address)
+    if mailing.built is not None:
+        click.echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing or older than its sources)",
+                   err=True)
+    if smtp is None:
+        click.echo("\n".join(write_dry_run(mailing).lines()))
+    elif test_address:
+        click.echo(send_test(mailing, smtp, test_address))
+    else:
+        with click.progressbar(length=len(mailing.pending), label="sending", show_pos=True, file=sys.stderr) as bar:
+            report = send_mailing(mailing, smtp, rate=rate, progress=lambda event: bar.update(1))
+        click.echo("\n".join(report.lines()))
+        if report.failures:
+            raise SendFailures(report.failure_message())
 
 
 def main() -> None:

@@ -281,12 +281,13 @@ _ADDRESS = re.compile(
 def email_address(value: str) -> str:
     """A bare email address, stripped; ValueError saying what is wrong otherwise."""
     address = value.strip()
+    shown = address.encode("unicode_escape").decode("ascii") if re.search(r"[\r\n\t]", address) else address
     if not address:
         raise ValueError("empty: write an address such as name@example.org")
     if "<" in address or re.search(r"\s", address):
-        raise ValueError(f"'{address}' is not a bare address: write only name@example.org, without name or spaces")
+        raise ValueError(f"'{shown}' is not a bare address: write only name@example.org, without name or spaces")
     if len(address) > 254 or not _ADDRESS.fullmatch(address):
-        raise ValueError(f"'{address}' is not an email address: write it as name@example.org")
+        raise ValueError(f"'{shown}' is not an email address: write it as name@example.org")
     return address
 
 

@@ -1,0 +1,164 @@
+"""The delivery ledger: which partner was sent which numéro, so nobody is mailed twice.
+
+One SQLite file per project (``.dossier/deliveries.sqlite`` by default), keyed by
+numéro and lower-cased address. A message is recorded (and committed to disk) as
+soon as the server has accepted it, so an interrupted run resumes with the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DossierError
+
+DEFAULT_LEDGER = Path(".dossier") / "deliveries.sqlite"
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    issue        INTEGER NOT NULL,
+    address      TEXT    NOT NULL,   -- lower-cased: addresses compare case-insensitively
+    status       TEXT    NOT NULL CHECK (status IN ('sent', 'failed')),
+    message_id   TEXT,               -- of the accepted message
+    at           TEXT    NOT NULL,   -- UTC, ISO 8601
+    reply        TEXT,               -- the server's refusal, for failures
+    partner_list TEXT,               -- the list it came from, for the record
+    PRIMARY KEY (issue, address)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    issue: int
+    address: str
+    status: str  # "sent" or "failed"
+    message_id: str | None
+    at: str
+    reply: str | None
+    partner_list: str | None
+
+
+class LedgerBusy(DossierError):
+    pass
+
+
+class Ledger:
+    """A connection to the ledger file; ``Ledger.open`` creates it, ``Ledger.read`` only reads."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection | None) -> None:
+        self.path = path
+        self._db = connection  # None: the file does not exist yet, nothing was ever sent
+
+    @classmethod
+    def open(cls, path: Path, shown: str | None = None) -> Ledger:
+        """Open for recording deliveries, creating the file (and its folder) if needed."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = _connect(shown or str(path), f"{path.resolve().as_uri()}?mode=rwc")
+        try:
+            # WAL + FULL: each commit is on disk before the next message goes, at a small cost.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(SCHEMA)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise _not_a_ledger(shown or str(path), exc) from None
+        return cls(path, db)
+
+    @classmethod
+    def read(cls, path: Path, shown: str | None = None) -> Ledger:
+        """Open read-only (dry run, --status); a missing file reads as an empty ledger."""
+        if not path.exists():
+            return cls(path, None)
+        return cls(path, _connect(shown or str(path), f"{path.resolve().as_uri()}?mode=ro"))
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def deliveries(self, issue: int) -> dict[str, Delivery]:
+        """Every record for a numéro, by lower-cased address."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute(
+                "SELECT issue, address, status, message_id, at, reply, partner_list FROM deliveries WHERE issue = ?",
+                (issue,),
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise _not_a_ledger(str(self.path), exc) from None
+        return {row[1]: Delivery(*row) for row in rows}
+
+    def record_sent(self, issue: int, address: str, message_id: str, partner_list: str | None) -> None:
+        """Record an accepted message; committed before returning."""
+        assert self._db is not None, "ledger opened read-only"
+        with self._db:
+            self._db.execute(
+                "INSERT INTO deliveries (issue, address, status, message_id, at, reply, partner_list)"
+                " VALUES (?, ?, 'sent', ?, ?, NULL, ?)"
+                " ON CONFLICT (issue, address) DO UPDATE SET status = 'sent', message_id = excluded.message_id,"
+                " at = excluded.at, reply = NULL, partner_list = excluded.partner_list"
+                " WHERE deliveries.status != 'sent'",
+                (issue, address.lower(), message_id, _now(), partner_list),
+            )
+
+    def record_failed(self, issue: int, address: str, reply: str, partner_list: str | None) -> None:
+        """Record a refusal; never overwrites a delivery."""
+        assert self._db is not None, "ledger opened read-only"
+        with self._db:
+            self._db.execute(
+                "INSERT INTO deliveries (issue, address, status, message_id, at, reply, partner_list)"
+                " VALUES (?, ?, 'failed', NULL, ?, ?, ?)"
+                " ON CONFLICT (issue, address) DO UPDATE SET at = excluded.at, reply = excluded.reply,"
+                " partner_list = excluded.partner_list WHERE deliveries.status = 'failed'",
+                (issue, address.lower(), _now(), reply, partner_list),
+            )
+
+
+@contextmanager
+def sending_lock(ledger_path: Path, shown: str) -> Iterator[None]:
+    """Only one sending run per ledger at a time: two would mail the same partners."""
+    ledger_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = ledger_path.with_name(ledger_path.name + ".lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LedgerBusy(
+                f"{shown}: another 'dossier send' is sending with this ledger: wait for it to finish"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _connect(shown: str, uri: str) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level="DEFERRED")
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise _not_a_ledger(shown, exc) from None
+    return db
+
+
+def _not_a_ledger(shown: str, exc: Exception) -> DossierError:
+    return DossierError(f"{shown}: cannot use the delivery ledger ({exc}): restore it from a backup or move it aside")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
