@@ -220,7 +220,7 @@ class PreviewServer:
             ("watch", self._watch_loop),
             ("print", self._print_loop),
         ):
-            thread = threading.Thread(target=target, name=f"dossier-preview-{name}")
+            thread = threading.Thread(target=target, name=f"dossier-preview-{self.port}-{name}")
             thread.start()
             self._threads.append(thread)
 
@@ -516,6 +516,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, preview.pages_document(), "text/html; charset=utf-8")
         elif path == "/events":
             self._stream_events()
+        elif path == "/favicon.ico":
+            self._send(204, b"", "image/x-icon")  # browsers ask for it; the draft has none
         elif match := _PAGE_URL.fullmatch(path):
             image = preview.page_image(match[1], int(match[2]))
             if image is None:
@@ -631,31 +633,31 @@ _CLIENT_JS = r"""
       box-sizing: border-box; overflow-y: auto; background: #2b2f36; color: #e8eaed;
       font: 13px/1.45 system-ui, sans-serif; box-shadow: -2px 0 8px rgba(0,0,0,.3); }
     aside.full { left: 0; width: auto; box-shadow: none; }
-    header { position: sticky; top: 0; display: flex; gap: 8px; align-items: baseline;
-      padding: 10px 12px; background: #1f2227; }
+    .top { position: sticky; top: 0; background: #1f2227; }
+    header { display: flex; gap: 8px; align-items: baseline; padding: 10px 12px 4px; }
     header strong { flex: 1; }
     a, button { color: #9cc7ff; font: inherit; background: none; border: 0; cursor: pointer; padding: 0; }
-    .status { margin: 10px 12px; color: #c4c8ce; }
+    .status { margin: 0; padding: 0 12px 10px; color: #c4c8ce; }
     [data-state="failed"] .status { color: #ffb4a8; white-space: pre-wrap; }
     .live { font-size: 11px; color: #8fd19e; }
     .live.off { color: #ffb4a8; }
-    .list { padding: 0 12px 12px; }
+    .list { padding: 12px; }
     .full .list { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 16px; }
     img { display: block; width: 100%; margin: 0 0 12px; background: #fff; box-shadow: 0 1px 4px rgba(0,0,0,.5); }
     .old img { opacity: .45; }
     .show { position: fixed; top: 10px; right: 10px; z-index: 2147483647; padding: 6px 10px;
       border-radius: 4px; background: #2b2f36; color: #e8eaed; font: 13px system-ui, sans-serif; }
   </style>
-  <aside data-state="none"><header><strong>Printed pages</strong><span class="count"></span>
+  <aside data-state="none"><div class="top"><header><strong>Printed pages</strong><span class="count"></span>
     <span class="live">connecting</span><a class="other"></a>
     <button class="hide" title="Hide the pages">×</button></header>
-    <p class="status">Waiting for the server…</p><div class="list"></div></aside>
+    <p class="status">Waiting for the server…</p></div><div class="list"></div></aside>
   <button class="show" hidden>Printed pages</button>`;
   document.body.append(host);
   const $ = (s) => root.querySelector(s);
   const panel = $("aside"), list = $(".list"), status = $(".status"), count = $(".count"), live = $(".live");
   const other = $(".other");
-  other.textContent = mode === "pages" ? "draft" : "open";
+  other.textContent = mode === "pages" ? "draft" : "full size";
   other.href = mode === "pages" ? "/" : "/pages";
   other.title = mode === "pages" ? "Back to the HTML draft" : "Show the pages full size";
 
