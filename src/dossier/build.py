@@ -25,6 +25,7 @@ class BuildResult:
     size: int
     seconds: float
     warnings: list[str]
+    timings: dict[str, float]  # seconds per stage: load, render, layout, pdf, write
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -53,11 +54,15 @@ def build_issue(project: Project, issue_ref: str | Path, *, strict: bool = False
     started = time.perf_counter()
     manifest = project.manifest_for(issue_ref)
     issue = load_issue(project, manifest)
+    loaded = time.perf_counter()
     html_path, pdf_path = output_paths(project, issue)
     html = render_html(project, issue)
+    rendered = time.perf_counter()
     printed = print_pdf(project, html, html_path, strict=strict)
+    printed_at = time.perf_counter()
     write_atomically(html_path, html.encode("utf-8"))
     write_atomically(pdf_path, printed.data)
+    finished = time.perf_counter()
     return BuildResult(
         issue=issue,
         manifest=manifest,
@@ -65,6 +70,14 @@ def build_issue(project: Project, issue_ref: str | Path, *, strict: bool = False
         pdf_path=pdf_path,
         pages=printed.pages,
         size=len(printed.data),
-        seconds=time.perf_counter() - started,
+        seconds=finished - started,
         warnings=printed.warnings,
+        timings={
+            "load": loaded - started,
+            "render": rendered - loaded,
+            "layout": printed.layout_seconds,
+            "pdf": printed.write_seconds,
+            "print other": printed_at - rendered - printed.layout_seconds - printed.write_seconds,
+            "write": finished - printed_at,
+        },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,6 +109,8 @@ class PrintedPdf:
     data: bytes
     pages: int
     warnings: list[str]
+    layout_seconds: float
+    write_seconds: float
 
 
 def print_pdf(project: Project, html: str, html_path: Path, *, strict: bool = False) -> PrintedPdf:
@@ -119,8 +122,11 @@ def print_pdf(project: Project, html: str, html_path: Path, *, strict: bool = Fa
     base_url = PROJECT_URL + html_path.resolve().relative_to(project.root.resolve()).as_posix()
     fetcher = ProjectFetcher(project.root)
     with _weasyprint_warnings() as warnings:
+        started = time.perf_counter()
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-        data = document.write_pdf(pdf_identifier=b"dossier", pdf_tags=False)
+        laid_out = time.perf_counter()
+        data = document.write_pdf(pdf_identifier=b"dossier")
+        written = time.perf_counter()
     if fetcher.failures:
         raise DossierError("\n".join(fetcher.failures))
     missing = [w for w in warnings if any(marker in w for marker in _MISSING_MARKERS)]
@@ -128,4 +134,10 @@ def print_pdf(project: Project, html: str, html_path: Path, *, strict: bool = Fa
         raise DossierError("\n".join(f"styles/: {w}: check the @font-face and url() rules" for w in missing))
     if strict and warnings:
         raise DossierError("\n".join(f"WeasyPrint: {w} (--strict makes warnings errors)" for w in warnings))
-    return PrintedPdf(data=data, pages=len(document.pages), warnings=warnings)
+    return PrintedPdf(
+        data=data,
+        pages=len(document.pages),
+        warnings=warnings,
+        layout_seconds=laid_out - started,
+        write_seconds=written - laid_out,
+    )
