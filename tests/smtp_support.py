@@ -73,9 +73,8 @@ class FaultyHandler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201
         user = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
-        self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, session.ssl is not None, user)
-        )
+        tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, tls, user))
         return "250 2.0.0 queued"
 
     def to(self) -> list[str]:
@@ -124,7 +123,7 @@ class SmtpTestServer:
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:  # noqa: ANN001
         ok = isinstance(auth_data, LoginPassword) and self.users.get(auth_data.login.decode()) == \
             auth_data.password.decode()
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
     def start(self) -> SmtpTestServer:
         self.controller.start()

@@ -134,9 +134,10 @@ class SmtpConnection:
         # local_hostname given: smtplib would otherwise look up our name (a DNS query) for EHLO.
         smtp_class = smtplib.SMTP_SSL if config.security == "ssl" else smtplib.SMTP
         kwargs = {"context": context} if config.security == "ssl" else {}
-        smtp = smtp_class(local_hostname="localhost", timeout=config.timeout, **kwargs)
+        smtp = None
         try:
-            smtp.connect(config.host, config.port)
+            # The host goes to the constructor: smtplib checks the certificate against that name.
+            smtp = smtp_class(config.host, config.port, local_hostname="localhost", timeout=config.timeout, **kwargs)
             smtp.ehlo(_address_literal(smtp))
             if config.security == "starttls":
                 if not smtp.has_extn("starttls"):
@@ -149,25 +150,29 @@ class SmtpConnection:
             if config.user:
                 smtp.login(config.user, config.password or "")
         except ssl.SSLCertVerificationError as exc:
-            _close_quietly(smtp)
+            if smtp is not None:
+                _close_quietly(smtp)
             raise DossierError(
                 f"{config.host}:{config.port}: the server's certificate is not trusted ({exc.verify_message}): "
                 "if your organisation signs its own certificates, set DOSSIER_SMTP_CAFILE to its CA certificate"
             ) from None
         except smtplib.SMTPAuthenticationError as exc:
-            _close_quietly(smtp)
+            if smtp is not None:
+                _close_quietly(smtp)
             raise DossierError(
                 f"{config.host}:{config.port}: login refused for user {config.user} ({_reply(exc)}): "
                 "check DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD"
             ) from None
         except smtplib.SMTPNotSupportedError:
-            _close_quietly(smtp)
+            if smtp is not None:
+                _close_quietly(smtp)
             raise DossierError(
                 f"{config.host}:{config.port} offers no login (AUTH) on this connection: "
                 "unset DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD, or use starttls or ssl"
             ) from None
         except BaseException:
-            _close_quietly(smtp)
+            if smtp is not None:
+                _close_quietly(smtp)
             raise
         self._smtp = smtp
         self.connections += 1
