@@ -188,8 +188,8 @@ def test_printed_pages_follow_the_draft_with_their_count(page: Page, root: Path)
 
     # The images are the printed A4 pages.
     response = page.request.get(images.first.get_attribute("src") or "")
-    assert response.headers["content-type"] == "image/png"
-    assert response.body().startswith(b"\x89PNG")
+    assert response.headers["content-type"] == "image/jpeg"
+    assert response.body().startswith(b"\xff\xd8\xff")
     width, height = page.evaluate(
         "img => [img.naturalWidth, img.naturalHeight]", images.first.element_handle()
     )

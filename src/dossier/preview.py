@@ -47,10 +47,12 @@ logger = logging.getLogger(__name__)
 
 Report = Callable[[str], None]
 
-POLL_SECONDS = 0.15
-# 1.5 × 72 dpi: sharp enough to read body text in the panel and at /pages, and fast
-# to encode (about 25 ms a page with PNG's lightest compression).
+POLL_SECONDS = 0.1
+# 1.5 × 72 dpi: sharp enough to read body text in the panel and at /pages. JPEG at
+# quality 90 without chroma subsampling looks the same as PNG on these pages and
+# encodes five times faster (about 15 ms a page, all of it on the way to the pages).
 PAGE_SCALE = 1.5
+PAGE_JPEG = {"quality": 90, "subsampling": 0}
 # Keeps an idle event stream alive and lets a closed tab's handler notice it is gone.
 KEEPALIVE_SECONDS = 15.0
 
@@ -77,7 +79,7 @@ def _ignore(_: str) -> None:
 
 @dataclass(frozen=True)
 class PrintedPages:
-    """The real pages of one draft, as PNG images."""
+    """The real pages of one draft, as JPEG images."""
 
     draft: str  # id of the draft they were printed from
     images: tuple[bytes, ...]
@@ -124,16 +126,16 @@ class _State:
 
 
 def _page_url(draft: str, number: int) -> str:
-    return f"/_preview/page-{draft}-{number}.png"
+    return f"/_preview/page-{draft}-{number}.jpg"
 
 
-_PAGE_URL = re.compile(r"/_preview/page-([0-9a-f]+-[0-9]+)-([0-9]+)\.png")
+_PAGE_URL = re.compile(r"/_preview/page-([0-9a-f]+-[0-9]+)-([0-9]+)\.jpg")
 
 
 def render_page_images(
     pdf: bytes, *, scale: float = PAGE_SCALE, stale: Callable[[], bool] = lambda: False
 ) -> list[bytes]:
-    """Each page of ``pdf`` as a PNG; stops early (returns what it has) once ``stale()`` is true."""
+    """Each page of ``pdf`` as a JPEG; stops early (returns what it has) once ``stale()`` is true."""
     document = pypdfium2.PdfDocument(pdf)
     images = []
     try:
@@ -143,7 +145,7 @@ def render_page_images(
             page = document[index]
             bitmap = page.render(scale=scale)
             out = io.BytesIO()
-            bitmap.to_pil().save(out, "PNG", compress_level=1)
+            bitmap.to_pil().save(out, "JPEG", **PAGE_JPEG)
             images.append(out.getvalue())
             bitmap.close()
             page.close()
@@ -524,7 +526,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._not_found()
             else:
                 # Each draft's pages have their own URLs, so they never change.
-                self._send(200, image, "image/png", cache="private, max-age=3600, immutable")
+                self._send(200, image, "image/jpeg", cache="private, max-age=3600, immutable")
         elif (asset := preview.asset_file(path)) is not None:
             self._send_file(asset)
         else:
