@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from .load import load_issue
 from .model import Issue
-from .pdf import print_pdf
+from .pdf import SourceFile, print_pdf
 from .project import Project
 from .render import render_html
 
@@ -44,21 +45,51 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def output_paths(project: Project, issue: Issue) -> tuple[Path, Path]:
-    """Where a numéro's HTML draft and PDF go."""
-    return project.output_dir / f"{issue.slug}.html", project.output_dir / f"{issue.slug}.pdf"
+def output_paths(project: Project, issue: Issue, *, archive: bool = False) -> tuple[Path, Path]:
+    """Where a numéro's HTML draft and PDF go (the archive copy has a name of its own)."""
+    pdf_name = f"{issue.slug}-pdfa.pdf" if archive else f"{issue.slug}.pdf"
+    return project.output_dir / f"{issue.slug}.html", project.output_dir / pdf_name
 
 
-def build_issue(project: Project, issue_ref: str | Path, *, strict: bool = False) -> BuildResult:
-    """Build one numéro; nothing is written unless everything succeeded."""
+def _source_date(issue: Issue) -> dt.datetime:
+    """The date written on embedded sources: fixed by the sources, so builds stay reproducible."""
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    if isinstance(issue.date, dt.date):
+        return dt.datetime(issue.date.year, issue.date.month, issue.date.day, tzinfo=dt.UTC)
+    if issue.date is not None:
+        return dt.datetime(issue.date.year, issue.date.month, 1, tzinfo=dt.UTC)
+    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def build_issue(
+    project: Project,
+    issue_ref: str | Path,
+    *,
+    strict: bool = False,
+    draft: bool = False,
+    archive: bool = False,
+) -> BuildResult:
+    """Build one numéro; nothing is written unless everything succeeded.
+
+    ``draft`` marks every page "Brouillon" with today's date; ``archive`` prints PDF/A-3a
+    with the manifest (and publication.yaml) embedded as sources.
+    """
     started = time.perf_counter()
     manifest = project.manifest_for(issue_ref)
     issue = load_issue(project, manifest)
     loaded = time.perf_counter()
-    html_path, pdf_path = output_paths(project, issue)
-    html = render_html(project, issue)
+    html_path, pdf_path = output_paths(project, issue, archive=archive)
+    html = render_html(project, issue, draft_date=dt.date.today() if draft else None)
     rendered = time.perf_counter()
-    printed = print_pdf(project, html, html_path, strict=strict)
+    sources = []
+    if archive:
+        date = _source_date(issue)
+        sources = [
+            SourceFile(f"{issue.slug}.yaml", manifest.read_bytes(), f"Manifeste du numéro {issue.number}", date),
+            SourceFile("publication.yaml", project.publication_file.read_bytes(), "Contenu commun de la publication", date),
+        ]
+    printed = print_pdf(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive, sources=sources)
     printed_at = time.perf_counter()
     write_atomically(html_path, html.encode("utf-8"))
     write_atomically(pdf_path, printed.data)

@@ -52,9 +52,13 @@ def validate(issue: str) -> None:
 @cli.command(help=f"Build a numéro's PDF and HTML draft into output/. {ISSUE_HELP}")
 @click.argument("issue")
 @click.option("--strict", is_flag=True, help="Treat WeasyPrint warnings as errors.")
-def build(issue: str, strict: bool) -> None:
+@click.option("--draft", is_flag=True, help='Mark every page "Brouillon" with today\'s date.')
+@click.option(
+    "--pdf-a", "archive", is_flag=True, help="Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."
+)
+def build(issue: str, strict: bool, draft: bool, archive: bool) -> None:
     project = Project.find()
-    result = build_issue(project, issue, strict=strict)
+    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

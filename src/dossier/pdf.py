@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,25 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
+# Images are resampled to at most this resolution at their printed size and recompressed:
+# print quality for an office printer, and a PDF small enough to be mailed.
+IMAGE_DPI = 200
+JPEG_QUALITY = 85
+# Accessible by default (tagged, PDF/UA-1); the archive copy is PDF/A-3a (the "a" level keeps the tags).
+ACCESSIBLE = "pdf/ua-1"
+ARCHIVE = "pdf/a-3a"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file embedded in the PDF as its source (PDF/A-3 allows any file)."""
+
+    name: str
+    data: bytes
+    description: str
+    modified: dt.datetime
+
+
 @dataclass
 class PrintedPdf:
     data: bytes
@@ -113,19 +133,48 @@ class PrintedPdf:
     write_seconds: float
 
 
-def print_pdf(project: Project, html: str, html_path: Path, *, strict: bool = False) -> PrintedPdf:
+def print_pdf(
+    project: Project,
+    html: str,
+    html_path: Path,
+    *,
+    identifier: str = "dossier",
+    strict: bool = False,
+    archive: bool = False,
+    sources: Sequence[SourceFile] = (),
+) -> PrintedPdf:
     """Lay out ``html`` (as if saved at ``html_path``) and return the PDF bytes.
 
-    Missing files (images, fonts, stylesheets) are errors; other WeasyPrint warnings
-    are returned, or raised with ``strict``.
+    The same sources give the same bytes: ``identifier`` names the document (no random
+    file ID), resources have project-relative URLs, and no date is written unless the
+    HTML gives one. Missing files (images, fonts, stylesheets) are errors; other
+    WeasyPrint warnings are returned, or raised with ``strict``.
     """
     base_url = PROJECT_URL + html_path.resolve().relative_to(project.root.resolve()).as_posix()
     fetcher = ProjectFetcher(project.root)
     with _weasyprint_warnings() as warnings:
         started = time.perf_counter()
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        # Image options act when images are loaded, during layout: they go to render().
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            dpi=IMAGE_DPI, jpeg_quality=JPEG_QUALITY
+        )
         laid_out = time.perf_counter()
-        data = document.write_pdf(pdf_identifier=b"dossier")
+        attachments = [
+            weasyprint.Attachment(
+                string=source.data,
+                name=source.name,
+                description=source.description,
+                created=source.modified,
+                modified=source.modified,
+                relationship="Source",
+            )
+            for source in sources
+        ]
+        data = document.write_pdf(
+            pdf_identifier=identifier.encode(),
+            pdf_variant=ARCHIVE if archive else ACCESSIBLE,
+            attachments=attachments,
+        )
         written = time.perf_counter()
     if fetcher.failures:
         raise DossierError("\n".join(fetcher.failures))

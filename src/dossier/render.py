@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def render_template(project: Project, env: jinja2.Environment, name: str, **cont
         raise DossierError(f"{where}: template error: {exc.message}") from None
 
 
-def render_html(project: Project, issue: Issue, *, draft_mark: str | None = None) -> str:
+def render_html(project: Project, issue: Issue, *, draft_date: dt.date | None = None) -> str:
     """The numéro as one HTML document, meant to be saved in output/ (its links are relative to it)."""
     env = template_environment(project)
     out_dir = project.output_dir.relative_to(project.root).as_posix()
@@ -75,5 +76,5 @@ def render_html(project: Project, issue: Issue, *, draft_mark: str | None = None
         issue=issue,
         publication=issue.publication,
         asset=asset,
-        draft_mark=draft_mark,
+        draft_date=draft_date,
     )
