@@ -24,6 +24,7 @@ from pydantic import (
     PositiveInt,
     Tag,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -52,13 +53,17 @@ def _text(value: str) -> str:
     return french(" ".join(value.split()))
 
 
+# What an address must start with; the JSON Schema uses it too, so editors flag the same addresses.
+URL_START = r"^(https?://[^/\s]+\.[^/\s]+|mailto:[^@\s]+@[^@\s]+\.\w+)"
+
+
 def _url(value: str) -> str:
     value = value.strip()
     if value in {"#", ""} or value.startswith("#"):
         raise ValueError(f"'{value}' is a placeholder, not an address: leave the url out until it is known")
     if re.search(r"\s", value):
         raise ValueError(f"'{value}' contains a space: write the address without spaces")
-    if not re.match(r"^(https?://[^/\s]+\.[^/\s]+|mailto:[^@\s]+@[^@\s]+\.\w+)", value):
+    if not re.match(URL_START, value):
         raise ValueError(f"'{value}' is not a web address: write it in full, starting with https://")
     return value
 
@@ -100,11 +105,18 @@ def _as_str(value: Any) -> Any:
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
-Text = Annotated[str, BeforeValidator(_as_str), AfterValidator(_text)]
-Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown)]
-Url = Annotated[str, AfterValidator(_url)]
-ImagePath = Annotated[str, AfterValidator(_image)]
-Colour = Annotated[str, AfterValidator(_colour)]
+# The JSON Schema of each type, as an editor sees the YAML: plain strings with the patterns the validators check.
+_TEXT_SCHEMA = {"type": "string", "minLength": 1}
+_IMAGE_PATTERN = r"\.(" + "|".join(
+    "".join(f"[{c}{c.upper()}]" for c in suffix[1:]) for suffix in sorted(IMAGE_SUFFIXES)
+) + ")$"  # no inline (?i) in JSON Schema's regex dialect
+_DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"
+
+Text = Annotated[str, BeforeValidator(_as_str), AfterValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown), WithJsonSchema(_TEXT_SCHEMA)]
+Url = Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_START + r"\S*$"})]
+ImagePath = Annotated[str, AfterValidator(_image), WithJsonSchema({"type": "string", "pattern": _IMAGE_PATTERN})]
+Colour = Annotated[str, AfterValidator(_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 
 
 class Month(BaseModel):
@@ -145,8 +157,10 @@ def _article_date(value: Any) -> Any:
         raise
 
 
-IssueDate = Annotated[dt.date | Month, BeforeValidator(_issue_date)]
-ArticleDate = Annotated[dt.date | Month | str, BeforeValidator(_article_date)]
+IssueDate = Annotated[
+    dt.date | Month, BeforeValidator(_issue_date), WithJsonSchema({"type": "string", "pattern": _DATE_PATTERN})
+]
+ArticleDate = Annotated[dt.date | Month | str, BeforeValidator(_article_date), WithJsonSchema(_TEXT_SCHEMA)]
 
 
 def french_date(value: dt.date | Month | str | None) -> str:
@@ -168,21 +182,21 @@ class Strict(BaseModel):
 class BackIssue(Strict):
     """A "(RE)LIRE" entry: an earlier numéro."""
 
-    number: PositiveInt
-    date: IssueDate | None = None
-    url: Url | None = None
+    number: PositiveInt = Field(description="The earlier numéro's number.")
+    date: IssueDate | None = Field(None, description="When it came out: YYYY-MM-DD or YYYY-MM.")
+    url: Url | None = Field(None, description="Its address in full (https://…); leave it out while unknown, never '#'.")
 
 
 class Initiative(Strict):
     """A "bonne pratique": one card in a theme of the practices part."""
 
-    title: Text
-    place: Text | None = None
-    porteurs: list[Text] = Field(min_length=1)
-    text: Markdown
-    image: ImagePath | None = None
-    alt: Text | None = None
-    url: Url | None = None
+    title: Text = Field(description="The card's title.")
+    place: Text | None = Field(None, description="The place tag at the top of the card, e.g. Montréal.")
+    porteurs: list[Text] = Field(min_length=1, description="Who carries the initiative: one or more.")
+    text: Markdown = Field(description="The card's text, Markdown: *emphasis*, **bold**, [links](https://…).")
+    image: ImagePath | None = Field(None, description="An image beside the manifest: .jpg, .png, .svg or .webp.")
+    alt: Text | None = Field(None, description="The image's text alternative, read by screen readers.")
+    url: Url | None = Field(None, description="The \"En savoir plus\" link, in full (https://…); never '#'.")
 
     @model_validator(mode="after")
     def _alt_needs_image(self) -> Initiative:
@@ -194,32 +208,34 @@ class Initiative(Strict):
 class PracticeTheme(Strict):
     """One theme of "Bonnes pratiques" with its initiatives."""
 
-    theme: Text
-    colour: Colour | None = None
-    initiatives: list[Initiative] = Field(min_length=1)
+    theme: Text = Field(description="The theme's name, on its coloured band and in the sommaire.")
+    colour: Colour | None = Field(None, description="The theme's colour, #RRGGBB; default: the publication's palette, in order.")
+    initiatives: list[Initiative] = Field(min_length=1, description="The theme's cards: at least one.")
 
 
 class Resource(Strict):
     """A tile of "S'informer & s'outiller"."""
 
-    organisation: Text
-    title: Text
-    url: Url | None = None
-    logo: ImagePath | None = None
+    organisation: Text = Field(description="The organisation, printed unless a logo is given.")
+    title: Text = Field(description="The resource's title.")
+    url: Url | None = Field(None, description="Its address in full (https://…); never '#'.")
+    logo: ImagePath | None = Field(None, description="The organisation's logo beside the manifest, printed instead of its name.")
 
 
 class Article(Strict):
     """A reading of "Analyse & prospective"."""
 
-    source: Text
-    title: Text
-    date: ArticleDate | None = None
-    url: Url | None = None
+    source: Text = Field(description="The newspaper, review or site.")
+    title: Text = Field(description="The article's title.")
+    date: ArticleDate | None = Field(None, description="YYYY-MM-DD, YYYY-MM or free text such as \"printemps 2020\".")
+    url: Url | None = Field(None, description="Its address in full (https://…); never '#'.")
 
 
 class ReadingTheme(Strict):
-    theme: Text
-    articles: list[Article] = Field(min_length=1)
+    """A theme of "Analyse & prospective" with its articles."""
+
+    theme: Text = Field(description="The theme's name.")
+    articles: list[Article] = Field(min_length=1, description="The theme's articles: at least one.")
 
 
 class Action(Strict):
@@ -251,24 +267,28 @@ class PageSection(Strict):
 class Page(Strict):
     """A back page: the publisher's page or an insert, shared by every numéro."""
 
-    layout: Literal["about", "insert"] = "about"
-    sommaire: Text | None = None  # its line in the sommaire; none: not listed (an insert)
-    kicker: Text | None = None
-    title: Text
-    subtitle: Text | None = None
-    meta: list[Text] = []
-    intro: Markdown | None = None
-    actions: list[Action] = []
-    note: Text | None = None
-    sections: list[PageSection] = []
-    contact: Markdown | None = None
-    image: ImagePath | None = None
-    alt: Text | None = None
+    layout: Literal["about", "insert"] = Field("about", description="about: the publisher's page; insert: a promotional page.")
+    sommaire: Text | None = Field(None, description="Its line in the sommaire; without it the page is not listed.")
+    kicker: Text | None = Field(None, description="A short line above the title.")
+    title: Text = Field(description="The page's title.")
+    subtitle: Text | None = Field(None, description="A line under the title.")
+    meta: list[Text] = Field([], description="Lines of text under the subtitle.")
+    intro: Markdown | None = Field(None, description="The opening text, Markdown.")
+    actions: list[Action] = Field([], description="Button-like links: label and url.")
+    note: Text | None = Field(None, description="A small note.")
+    sections: list[PageSection] = Field([], description="Sections of blocks, styled as missions, facts or calls.")
+    contact: Markdown | None = Field(None, description="The contact line at the bottom, Markdown.")
+    image: ImagePath | None = Field(None, description="An image; in publication.yaml, from the project root.")
+    alt: Text | None = Field(None, description="The image's text alternative.")
 
 
 class Colours(Strict):
-    accent: Colour = "#123a5a"
-    themes: list[Colour] = Field(default=["#9b2d20", "#1f6f5c", "#8a5a00", "#5b3f8c"], min_length=1)
+    accent: Colour = Field("#123a5a", description="Titles, rules, links and the cover: #RRGGBB.")
+    themes: list[Colour] = Field(
+        default=["#9b2d20", "#1f6f5c", "#8a5a00", "#5b3f8c"],
+        min_length=1,
+        description="One colour per theme of \"Bonnes pratiques\", in order, starting again when there are more themes.",
+    )
 
 
 # An address as a mail server accepts it without SMTPUTF8: local@domain.tld, ASCII only.
@@ -347,14 +367,14 @@ class MailSettings(Strict):
 class Publication(Strict):
     """Publication-wide content every numéro reuses (publication.yaml)."""
 
-    series: Text = "Dossier spécial"
-    publisher: Text
-    publisher_short: Text | None = None
-    byline: Text | None = None
-    url: Url | None = None
-    logo: ImagePath | None = None
-    colours: Colours = Colours()
-    pages: dict[str, Page] = {}
+    series: Text = Field("Dossier spécial", description="The series' name, in the running footer.")
+    publisher: Text = Field(description="The publisher's full name: the PDF's author.")
+    publisher_short: Text | None = Field(None, description="The publisher's short name, e.g. Chaire A&NMT.")
+    byline: Text | None = Field(None, description="The cover's byline.")
+    url: Url | None = Field(None, description="The publisher's web site, printed on the cover.")
+    logo: ImagePath | None = Field(None, description="Image from the project root, on the cover in place of the publisher.")
+    colours: Colours = Field(Colours(), description="The accent colour and the themes' palette.")
+    pages: dict[str, Page] = Field({}, description="Back pages by name; a numéro's pages list names them.")
     mail: MailSettings = MailSettings()
 
 
@@ -369,17 +389,26 @@ PageEntry = Annotated[
 class Issue(Strict):
     """A numbered dossier: the manifest ``issues/NN/issue.yaml``."""
 
-    number: PositiveInt
-    title: Text = "Dossier spécial"
-    subtitle: Text
-    date: IssueDate | None = None
-    edito: Markdown
-    back_issues: list[BackIssue] = []
-    practices: list[PracticeTheme] = []
-    resources: list[Resource] = []
-    readings: list[ReadingTheme] = []
-    pages: list[PageEntry] | None = None
-    publication: Publication
+    number: PositiveInt = Field(description="The numéro: 4 for issues/04.")
+    title: Text = Field("Dossier spécial", description="The title on the cover.")
+    subtitle: Text = Field(description="The theme line, on the cover and in the running footer.")
+    date: IssueDate | None = Field(
+        None, description="When it comes out: YYYY-MM-DD or YYYY-MM; on the cover and in the PDF's metadata."
+    )
+    edito: Markdown = Field(description="The édito, Markdown; its first paragraph is set as the lead.")
+    back_issues: list[BackIssue] = Field([], description="The \"(Re)lire\" box: earlier numéros.")
+    practices: list[PracticeTheme] = Field([], description="\"Bonnes pratiques\": one entry per theme, with its cards.")
+    resources: list[Resource] = Field([], description="\"S'informer & s'outiller\": one tile per resource.")
+    readings: list[ReadingTheme] = Field([], description="\"Analyse & prospective\": articles by theme.")
+    pages: list[PageEntry] | None = Field(
+        None,
+        description="Back pages in order: names of pages in publication.yaml, or pages written here. "
+        "Default: every page of publication.yaml.",
+    )
+    # Required once load.py has merged publication.yaml in; in the manifest it is an optional partial override.
+    publication: Publication = Field(
+        description="This numéro's overrides of publication.yaml (merged over it), e.g. another accent colour."
+    )
 
     @property
     def back_pages(self) -> list[Page]:
