@@ -133,6 +133,18 @@ def test_a_saved_change_shows_without_reloading_by_hand(page: Page, root: Path):
     expect(page.locator("dossier-preview")).not_to_have_attribute("data-draft", first_draft or "")
 
 
+def test_the_reloaded_draft_keeps_its_scroll_position(page: Page, root: Path):
+    page.goto("/")
+    page.locator(".opening").first.evaluate("el => window.scrollTo(0, el.offsetTop)")
+    scrolled = page.evaluate("scrollY")
+    assert scrolled > 500
+
+    edit(root / "issues/03/issue.yaml", SUBTITLE_LINE, "subtitle: Territoires en mouvement")
+
+    expect(page.locator("h1.cover-theme")).to_have_text("Territoires en mouvement", timeout=TIMEOUT_MS)
+    page.wait_for_function("y => Math.abs(scrollY - y) < 2", arg=scrolled, timeout=TIMEOUT_MS)
+
+
 def test_a_style_change_reloads_the_draft_too(page: Page, root: Path):
     page.goto("/")
     cover = page.locator("h1.cover-theme")

@@ -200,6 +200,7 @@ class PreviewServer:
         self._stopping = False
         self._print_job: _PrintJob | None = None
         self._images: set[str] = set()  # referenced images, project-relative; kept through errors
+        self._snapshot: dict[Path, tuple[int, int]] = {}  # watched files as last seen
         self._threads: list[threading.Thread] = []
         self._httpd = _HttpServer(self, host, port)
 
@@ -291,8 +292,9 @@ class PreviewServer:
                 self._snapshot = snapshot
                 try:
                     self._rebuild_and_watch()
-                except Exception:  # a bug must not end the preview; the next save tries again
-                    logger.exception("rebuilding the draft failed")
+                except Exception as exc:  # a bug must not end the preview; the next save tries again
+                    logger.debug("rebuilding failed", exc_info=True)
+                    self.report(f"internal error while rebuilding ({type(exc).__name__}: {exc}): please report it")
 
     def _rebuild(self) -> None:
         """Load and render the draft; publish it (or its errors) and queue its print."""
@@ -319,6 +321,8 @@ class PreviewServer:
             state.draft, state.html, state.problems = draft, draft_html, problems
             state.print_error = None
             state.printing = draft_html is not None
+            # A print waiting for an older draft is replaced (or dropped: nothing to print).
+            self._print_job = None
             if issue is not None and draft_html is not None:
                 self._images = referenced_images(issue)
                 self._print_job = _PrintJob(draft, issue, draft_html)
@@ -617,13 +621,12 @@ def _client_script(mode: str, draft: str) -> str:
     )
 
 
-# The page side: follow /events, reload on a new draft (keeping the scroll position),
-# and show the printed pages in a panel that the draft's own CSS cannot reach (shadow DOM).
+# The page side: follow /events, reload on a new draft, and show the printed pages
+# in a panel that the draft's own CSS cannot reach (shadow DOM).
 _CLIENT_JS = r"""
 (() => {
   const me = document.currentScript;
   const mode = me.dataset.mode, draft = me.dataset.draft;
-  const scrollKey = "dossier-preview:scroll:" + location.pathname;
   const panelKey = "dossier-preview:panel";
   const host = document.createElement("dossier-preview");
   host.dataset.mode = mode;
@@ -681,16 +684,9 @@ _CLIENT_JS = r"""
     $(".show").onclick = () => setOpen(true);
   }
 
-  const saved = sessionStorage.getItem(scrollKey);
-  if (saved !== null) {
-    sessionStorage.removeItem(scrollKey);
-    addEventListener("load", () => scrollTo(0, Number(saved)));
-  }
-
   const show = (state) => {
     if (mode !== "pages" && state.draft !== draft) {
-      sessionStorage.setItem(scrollKey, String(scrollY));
-      location.reload();
+      location.reload();  // browsers keep the scroll position on a reload
       return;
     }
     const pages = state.pages;
