@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from dossier.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("publication.yaml", "issues", "templates", "styles")
+PROJECT_PARTS = ("publication.yaml", "issues", "templates", "styles", "schema")
 
 
 def copy_project(target: Path) -> Path:

@@ -22,6 +22,8 @@ from .mail import (
 )
 from .preview import serve_preview
 from .project import Project
+from .scaffold import new_issue
+from .schema import schema_text, write_schema
 
 ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
 
@@ -127,6 +129,38 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
         click.echo("\n".join(report.lines()))
         if report.failures:
             raise SendFailures(report.failure_message())
+
+
+@cli.command(
+    help="""Start a new numéro: issues/NN/issue.yaml, ready to fill in and valid as it is.
+
+    It lists the numéros already in issues/ (and the ones they list) in "(Re)lire", keeps the
+    themes, title and back pages of the numéro before it, and marks what to write with
+    "À compléter". It never overwrites a numéro. Prints the new manifest's path."""
+)
+@click.option("--number", type=click.IntRange(min=1), metavar="N",
+              help="The new numéro's number (default: the highest in issues/ plus one).")
+def new(number: int | None) -> None:
+    project = Project.find()
+    scaffold = new_issue(project, number)
+    if scaffold.schema_written is not None:
+        click.echo(f"wrote {display_path(scaffold.schema_written, project.root)} (the manifest's schema)", err=True)
+    click.echo(display_path(scaffold.manifest, Path.cwd()))
+
+
+@cli.command(
+    help="""Print the manifest's JSON Schema, generated from the model that validates manifests.
+
+    Editors use it for completion, help and inline errors: a manifest names it on its first
+    line (# yaml-language-server: $schema=../../schema/issue.schema.json)."""
+)
+@click.option("--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to FILE (atomically) instead of printing it, and print FILE.")
+def schema(output: Path | None) -> None:
+    if output is None:
+        click.echo(schema_text(), nl=False)
+    else:
+        click.echo(display_path(write_schema(output), Path.cwd()))
 
 
 def main() -> None:
