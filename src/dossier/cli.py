@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .build import build_issue
+from .check import check_issue
 from .errors import display_path
 from .load import load_issue
 from .mail import (
@@ -129,6 +130,20 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
         click.echo("\n".join(report.lines()))
         if report.failures:
             raise SendFailures(report.failure_message())
+
+
+@cli.command(help=f"Check a numéro beyond validation: links, duplicates, alt texts, image resolution, card length. {ISSUE_HELP}")
+@click.argument("issue")
+@click.option("--online", is_flag=True, help="Also reach every link (a day's cache in .dossier/links.json).")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each link with --online.")
+def check(issue: str, online: bool, timeout: float) -> None:
+    project = Project.find()
+    findings = check_issue(project, issue, online=online, timeout=timeout)
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", err=True)
+    if findings:
+        raise SystemExit(1)
 
 
 @cli.command(

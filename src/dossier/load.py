@@ -209,6 +209,11 @@ def _rebase_images(data: Any, root: Path, base: Path) -> None:
 
 def load_issue(project: Project, manifest: Path) -> Issue:
     """Validate a numéro's manifest merged with publication.yaml; raise ManifestError listing every problem."""
+    return load_issue_with_lines(project, manifest)[0]
+
+
+def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict[FieldPath, Location]]:
+    """Like load_issue, with where each field was written: field path → (file as shown, line)."""
     problems: list[Problem] = []
     shown = display_path(manifest, project.root)
     issue_doc = _compose(manifest, shown, problems)
@@ -244,7 +249,7 @@ def load_issue(project: Project, manifest: Path) -> Issue:
         ]
     if problems:
         raise ManifestError(problems)
-    return issue
+    return issue, lines
 
 
 def _page_reference_problems(data: dict, lines: dict) -> list[Problem]:

@@ -114,6 +114,24 @@ ACCESSIBLE = "pdf/ua-1"
 ARCHIVE = "pdf/a-3a"
 
 
+def _render(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher) -> weasyprint.Document:
+    base_url = PROJECT_URL + html_path.resolve().relative_to(project.root.resolve()).as_posix()
+    # Image options act when images are loaded, during layout: they go to render().
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        dpi=IMAGE_DPI, jpeg_quality=JPEG_QUALITY
+    )
+
+
+def lay_out(project: Project, html: str, html_path: Path) -> weasyprint.Document:
+    """The laid-out pages of ``html`` (for checks that need printed sizes), with the same limits as print_pdf."""
+    fetcher = ProjectFetcher(project.root)
+    with _weasyprint_warnings():
+        document = _render(project, html, html_path, fetcher)
+    if fetcher.failures:
+        raise DossierError("\n".join(fetcher.failures))
+    return document
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file embedded in the PDF as its source (PDF/A-3 allows any file)."""
@@ -150,14 +168,10 @@ def print_pdf(
     HTML gives one. Missing files (images, fonts, stylesheets) are errors; other
     WeasyPrint warnings are returned, or raised with ``strict``.
     """
-    base_url = PROJECT_URL + html_path.resolve().relative_to(project.root.resolve()).as_posix()
     fetcher = ProjectFetcher(project.root)
     with _weasyprint_warnings() as warnings:
         started = time.perf_counter()
-        # Image options act when images are loaded, during layout: they go to render().
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            dpi=IMAGE_DPI, jpeg_quality=JPEG_QUALITY
-        )
+        document = _render(project, html, html_path, fetcher)
         laid_out = time.perf_counter()
         attachments = [
             weasyprint.Attachment(

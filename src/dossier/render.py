@@ -11,11 +11,24 @@ from types import TracebackType
 import jinja2
 
 from .errors import DossierError, display_path
-from .model import Issue, french_date
+from .model import Initiative, Issue, french_date
 from .project import Project
 from .typography import french, render_markdown, render_markdown_inline
 
 MAIN_TEMPLATE = "dossier.html.j2"
+# Above this many characters of text, a card takes the full width (about half a page).
+WIDE_CARD_CHARS = 900
+
+
+def card_runs(initiatives: list[Initiative]) -> list[tuple[bool, list[tuple[int, Initiative]]]]:
+    """Group a theme's cards, numbered from 1, into runs: short ones share a grid, a wide one stands alone."""
+    runs: list[tuple[bool, list[tuple[int, Initiative]]]] = []
+    for number, initiative in enumerate(initiatives, start=1):
+        wide = len(initiative.text) > WIDE_CARD_CHARS
+        if wide or not runs or runs[-1][0]:
+            runs.append((wide, []))
+        runs[-1][1].append((number, initiative))
+    return runs
 
 
 def template_environment(project: Project, *, autoescape: bool = True) -> jinja2.Environment:
@@ -32,6 +45,7 @@ def template_environment(project: Project, *, autoescape: bool = True) -> jinja2
     env.filters["md_inline"] = render_markdown_inline
     env.filters["fr_date"] = french_date
     env.filters["french"] = french
+    env.filters["card_runs"] = card_runs
     return env
 
 
