@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -367,9 +368,16 @@ def test_a_port_in_use_is_a_one_line_error(root: Path):
     )
 
 
-def test_ctrl_c_stops_the_command_cleanly(root: Path):
-    command = [sys.executable, "-c", "from dossier.cli import main; main()", "preview", "3", "--port", "0"]
-    process = subprocess.Popen(command, cwd=root, stderr=subprocess.PIPE, text=True)
+def test_the_command_opens_the_browser_and_stops_cleanly_on_ctrl_c(root: Path, tmp_path: Path):
+    opened = tmp_path / "opened.txt"
+    # webbrowser runs the program named by $BROWSER with the URL: here, one that notes it.
+    browser_command = tmp_path / "browser"
+    browser_command.write_text(f'#!/bin/sh\nprintf %s "$1" > {opened}.tmp && mv {opened}.tmp {opened}\n')
+    browser_command.chmod(0o755)
+    command = [sys.executable, "-c", "from dossier.cli import main; main()", "preview", "3", "--port", "0", "--open"]
+    process = subprocess.Popen(
+        command, cwd=root, stderr=subprocess.PIPE, text=True, env={**os.environ, "BROWSER": str(browser_command)}
+    )
     try:
         first_line = process.stderr.readline()  # type: ignore[union-attr]
         assert first_line.startswith("previewing issues/03/issue.yaml at http://127.0.0.1:")
@@ -377,14 +385,23 @@ def test_ctrl_c_stops_the_command_cleanly(root: Path):
         assert urllib.request.urlopen(url, timeout=10).status == 200
         events = urllib.request.urlopen(url + "events", timeout=10)  # an open event stream must not hold it up
         assert events.readline() == b"retry: 500\n"
+        deadline = time.monotonic() + 10
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the browser was opened, not a timing assertion
+        assert opened.read_text() == url
 
         process.send_signal(signal.SIGINT)
-        rest = process.stderr.read()  # type: ignore[union-attr]
-        assert process.wait(timeout=15) == 0
+        said = []
+        while (line := process.stderr.readline()) not in ("stopping…\n", ""):  # type: ignore[union-attr]
+            said.append(line)
+        process.send_signal(signal.SIGINT)  # impatient: again, while the first print finishes
+        _, rest = process.communicate(timeout=15)
+        rest = "".join(said) + rest
         events.close()
     finally:
         process.kill()
         process.wait()
+    assert process.returncode == 0
     assert "Traceback" not in rest
     assert rest.rstrip().endswith("stopped")
 

@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import secrets
+import signal
 import socket
 import stat
 import threading
@@ -753,5 +754,17 @@ def serve_preview(
     except KeyboardInterrupt:
         report("stopping…")
     finally:
-        server.stop()
+        _stop_through_ctrl_c(server)
     report("stopped")
+
+
+def _stop_through_ctrl_c(server: PreviewServer) -> None:
+    """Stop the server; a second Ctrl-C while a print finishes must not end it half-way."""
+    if threading.current_thread() is not threading.main_thread():
+        server.stop()  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server.stop()
+    finally:
+        signal.signal(signal.SIGINT, previous)
