@@ -333,3 +333,16 @@ def test_sending_needs_the_server_settings(project: Path, pdf: bytes, monkeypatc
     result = run("send", "3", "--partners", "fake-partners.csv", "--send")
     assert result.exit_code == 1
     assert result.stderr == "DOSSIER_SMTP_USER is set but DOSSIER_SMTP_PASSWORD is not: set both, or neither\n"
+
+
+def test_lines_starting_with_a_dot_arrive_intact(project: Path, pdf: bytes, start_server: Callable) -> None:
+    # SMTP ends a message with a line holding one dot: such lines in the text must be escaped, and restored.
+    with (project / "issues/03/issue.yaml").open("a", encoding="utf-8") as out:
+        out.write("\npublication:\n  mail:\n    text: |\n      .\n      .. deux points\n      fin\n      .\n")
+    server = start_server()
+    assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+    for message in server.handler.received:
+        text = message.parsed().get_body(("plain",)).get_content()
+        assert text.replace("\r\n", "\n") == ".\n.. deux points\nfin\n.\n"
+        (attachment,) = message.parsed().iter_attachments()
+        assert attachment.get_content() == pdf

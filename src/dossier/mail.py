@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import secrets
 import signal
 import smtplib
 import ssl
@@ -20,6 +21,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -115,6 +117,36 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+class _QuickDotStuffing:
+    """smtplib's DATA, with the dot-stuffing done by bytes.replace.
+
+    smtplib escapes leading dots with a multi-line regex that costs more than composing
+    the message (2 ms for 400 KB). Our messages always end lines with CRLF, where
+    replace is exact; anything else goes through smtplib's own code.
+    """
+
+    def data(self, msg: bytes) -> tuple[int, bytes]:  # type: ignore[override]
+        if not isinstance(msg, bytes) or msg.count(b"\n") != msg.count(b"\r\n") or msg.count(b"\r") != msg.count(b"\n"):
+            return super().data(msg)  # type: ignore[misc]
+        self.putcmd("data")  # type: ignore[attr-defined]
+        code, reply = self.getreply()  # type: ignore[attr-defined]
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        stuffed = (b"." if msg.startswith(b".") else b"") + msg.replace(b"\r\n.", b"\r\n..")
+        if not stuffed.endswith(b"\r\n"):
+            stuffed += b"\r\n"
+        self.send(stuffed + b".\r\n")  # type: ignore[attr-defined]
+        return self.getreply()  # type: ignore[attr-defined]
+
+
+class _SMTP(_QuickDotStuffing, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_QuickDotStuffing, smtplib.SMTP_SSL):
+    pass
+
+
 class SmtpConnection:
     """One connection reused for the whole batch; ``send`` reconnects when it was dropped."""
 
@@ -132,7 +164,7 @@ class SmtpConnection:
         config = self.config
         context = ssl.create_default_context(cafile=config.cafile)
         # local_hostname given: smtplib would otherwise look up our name (a DNS query) for EHLO.
-        smtp_class = smtplib.SMTP_SSL if config.security == "ssl" else smtplib.SMTP
+        smtp_class = _SMTP_SSL if config.security == "ssl" else _SMTP
         kwargs = {"context": context} if config.security == "ssl" else {}
         smtp = None
         try:
@@ -413,6 +445,13 @@ class Sender:
         return self.address.rpartition("@")[2]
 
 
+@dataclass(frozen=True)
+class OutgoingMessage:
+    message_id: str
+    subject: str
+    data: bytes = field(repr=False)
+
+
 class Composer:
     """Builds the message to one partner; the attachment is encoded once for the whole batch."""
 
@@ -424,12 +463,12 @@ class Composer:
         self.attachment = attachment
         self.link = link
         self.sommaire = sommaire(issue)
-        self._attachment_part: MIMEPart | None = None
+        self._attachment_bytes: bytes | None = None
         if attachment is not None:
             part = MIMEPart(policy=SMTP_POLICY)
             part.set_content(attachment.data, maintype="application", subtype="pdf",
                              disposition="attachment", filename=attachment.name)
-            self._attachment_part = part
+            self._attachment_bytes = part.as_bytes()
 
     def texts(self, partner: Partner) -> MessageTexts:
         return self.templates.render(
@@ -443,8 +482,8 @@ class Composer:
             unsubscribe_mailto=self.sender.unsubscribe_mailto,
         )
 
-    def compose(self, partner: Partner, *, to: str | None = None, subject_prefix: str = "") -> EmailMessage:
-        """The message to ``partner`` (addressed to ``to`` instead for a test copy)."""
+    def compose(self, partner: Partner, *, to: str | None = None, subject_prefix: str = "") -> OutgoingMessage:
+        """The message to ``partner`` (addressed to ``to`` instead for a test copy), as sent."""
         texts = self.texts(partner)
         message = EmailMessage(policy=SMTP_POLICY)
         message["From"] = Address(self.sender.name, addr_spec=self.sender.address)
@@ -463,10 +502,22 @@ class Composer:
             message["List-Unsubscribe"] = f"<{mailto}>"
         message.set_content(texts.text, subtype="plain", charset="utf-8", cte="quoted-printable")
         message.add_alternative(texts.html, subtype="html", charset="utf-8", cte="quoted-printable")
-        if self._attachment_part is not None:
+        # Boundaries given, not left to the generator, which would search every part for a collision.
+        # "=_" cannot occur in quoted-printable or base64 text, so a random one is unique.
+        message.set_boundary(f"=_alt_{secrets.token_hex(12)}")
+        if self._attachment_bytes is None:
+            data = message.as_bytes()
+        else:
             message.make_mixed()
-            message.attach(self._attachment_part)
-        return message
+            boundary = f"=_mix_{secrets.token_hex(12)}"
+            message.set_boundary(boundary)
+            # The PDF was encoded once for the batch: it is spliced in as the last part, where the
+            # generator would have written it, rather than re-encoded for every partner.
+            head = message.as_bytes()
+            closing = f"--{boundary}--".encode()
+            cut = head.rindex(closing)
+            data = b"".join((head[:cut], f"--{boundary}\r\n".encode(), self._attachment_bytes, b"\r\n", head[cut:]))
+        return OutgoingMessage(str(message["Message-ID"]), str(message["Subject"]), data)
 
 
 # --- Preparing a mailing -----------------------------------------------------------------------
@@ -647,10 +698,10 @@ def write_dry_run(mailing: Mailing) -> DryRunReport:
     drafts = []
     for index, partner in enumerate(mailing.pending, start=1):
         message = mailing.composer.compose(partner)
-        data = message.as_bytes()
+        data = message.data
         path = folder / f"{index:04d}-{re.sub(r'[^A-Za-z0-9._@+-]', '_', partner.email)}.eml"
         write_atomically(path, data)
-        drafts.append(DraftMessage(partner.email, str(message["Subject"]), len(data), path))
+        drafts.append(DraftMessage(partner.email, message.subject, len(data), path))
     return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()))
 
 
@@ -746,26 +797,25 @@ def send_mailing(
     next_start = started
     with sending_lock(mailing.ledger_path, mailing.shown_ledger), Ledger.open(
         mailing.ledger_path, mailing.shown_ledger
-    ) as book, _stop_on_interrupt() as stop_requested:
+    ) as book, _stop_on_interrupt() as stop_requested, _composed_ahead(mailing.composer, pending) as messages:
         # Another run may have sent some since the mailing was prepared: read the ledger again under the lock.
         served = book.deliveries(issue_number)
-        pending = [p for p in pending if getattr(served.get(p.key), "status", None) != "sent"]
+        pending[:] = [p for p in pending if getattr(served.get(p.key), "status", None) != "sent"]
         report.already_sent += report.total - len(pending)
         report.total = len(pending)
         current: Partner | None = None
         try:
-            for current in pending:
+            for current, message in messages:
                 wait = next_start - time.monotonic()
                 if wait > 0:
                     _pause(wait, sleep, stop_requested)
                 if stop_requested():
                     raise KeyboardInterrupt
                 next_start = max(next_start, time.monotonic()) + interval
-                message = mailing.composer.compose(current)
-                outcome = _deliver(connection, sender, current.email, message.as_bytes(), report,
+                outcome = _deliver(connection, sender, current.email, message.data, report,
                                    retry_delays, sleep, stop_requested)
                 if outcome is None:
-                    message_id = str(message["Message-ID"])
+                    message_id = message.message_id
                     book.record_sent(issue_number, current.email, message_id, list_name)
                     report.sent += 1
                     event = DeliveryEvent(current, "sent", message_id)
@@ -806,6 +856,30 @@ def send_mailing(
             report.seconds = time.monotonic() - started
             connection.close()
     return report
+
+
+@contextmanager
+def _composed_ahead(composer: Composer, partners: list[Partner]) -> Iterator[Iterator[tuple[Partner, OutgoingMessage]]]:
+    """The partners with their messages, the next one composed in a thread while the server takes this one.
+
+    Composing is CPU work and the server's reply is a wait: overlapping them is most of
+    the throughput. One message ahead at most, so memory stays flat. The list is read
+    lazily: it may still be narrowed (under the sending lock) before the first message.
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-compose")
+
+    def messages() -> Iterator[tuple[Partner, OutgoingMessage]]:
+        upcoming = pool.submit(composer.compose, partners[0]) if partners else None
+        for index, partner in enumerate(partners):
+            assert upcoming is not None
+            message = upcoming.result()
+            upcoming = pool.submit(composer.compose, partners[index + 1]) if index + 1 < len(partners) else None
+            yield partner, message
+
+    try:
+        yield messages()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _ConnectionLost(Exception):
@@ -922,7 +996,7 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     message = mailing.composer.compose(partner, to=address, subject_prefix="[Test] ")
     connection = SmtpConnection(smtp)
     try:
-        connection.send(mailing.composer.sender.address, address, message.as_bytes())
+        connection.send(mailing.composer.sender.address, address, message.data)
     except smtplib.SMTPResponseException as exc:
         raise DossierError(f"{smtp.host}:{smtp.port}: the test message to {address} was refused: {_reply(exc)}") from None
     except smtplib.SMTPRecipientsRefused as exc:
@@ -936,7 +1010,7 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     finally:
         connection.close()
     shown = f" (as {partner.email} would receive it)" if mailing.partners else ""
-    return f"test message sent to {address}{shown} via {smtp}: {message['Subject']}, {_size(len(message.as_bytes()))}"
+    return f"test message sent to {address}{shown} via {smtp}: {message.subject}, {_size(len(message.data))}"
 
 
 # --- Status --------------------------------------------------------------------------------------
