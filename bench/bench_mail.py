@@ -25,8 +25,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from dossier.mail import DeliveryEvent, SmtpConfig, prepare_mailing, send_mailing
+from dossier.mail import DeliveryEvent, prepare_mailing, send_mailing
 from dossier.project import Project
+from dossier.smtp import SmtpConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIL_SETTINGS = "\nmail:\n  from_address: chaire@example.org\n  reply_to: contact@example.org\n"

@@ -12,19 +12,12 @@ from .build import build_issue
 from .check import check_issue
 from .errors import display_path
 from .load import load_issue
-from .mail import (
-    SendFailures,
-    SmtpConfig,
-    delivery_status,
-    prepare_mailing,
-    send_mailing,
-    send_test,
-    write_dry_run,
-)
+from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
 from .preview import serve_preview
 from .project import Project
 from .scaffold import new_issue
 from .schema import schema_text, write_schema
+from .smtp import SmtpConfig
 
 ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
 

@@ -52,8 +52,9 @@ class LedgerBusy(DossierError):
 class Ledger:
     """A connection to the ledger file; ``Ledger.open`` creates it, ``Ledger.read`` only reads."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection | None) -> None:
+    def __init__(self, path: Path, connection: sqlite3.Connection | None, shown: str | None = None) -> None:
         self.path = path
+        self.shown = shown or str(path)
         self._db = connection  # None: the file does not exist yet, nothing was ever sent
 
     @classmethod
@@ -70,14 +71,14 @@ class Ledger:
         except sqlite3.DatabaseError as exc:
             db.close()
             raise _not_a_ledger(shown or str(path), exc) from None
-        return cls(path, db)
+        return cls(path, db, shown)
 
     @classmethod
     def read(cls, path: Path, shown: str | None = None) -> Ledger:
         """Open read-only (dry run, --status); a missing file reads as an empty ledger."""
         if not path.exists():
-            return cls(path, None)
-        return cls(path, _connect(shown or str(path), f"{path.resolve().as_uri()}?mode=ro"))
+            return cls(path, None, shown)
+        return cls(path, _connect(shown or str(path), f"{path.resolve().as_uri()}?mode=ro"), shown)
 
     def close(self) -> None:
         if self._db is not None:
@@ -100,12 +101,23 @@ class Ledger:
                 (issue,),
             ).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise _not_a_ledger(str(self.path), exc) from None
+            raise _not_a_ledger(self.shown, exc) from None
         return {row[1]: Delivery(*row) for row in rows}
 
     def record_sent(self, issue: int, address: str, message_id: str, partner_list: str | None) -> None:
         """Record an accepted message; committed before returning."""
         assert self._db is not None, "ledger opened read-only"
+        try:
+            self._record_sent(issue, address, message_id, partner_list)
+        except sqlite3.Error as exc:
+            # The server has the message but the ledger does not know: stop before sending more.
+            raise DossierError(
+                f"{self.shown}: could not record the message to {address} that the server accepted ({exc}): "
+                f"sending stopped; fix the cause (disk full?) — the next run will send it to {address} again"
+            ) from None
+
+    def _record_sent(self, issue: int, address: str, message_id: str, partner_list: str | None) -> None:
+        assert self._db is not None
         with self._db:
             self._db.execute(
                 "INSERT INTO deliveries (issue, address, status, message_id, at, reply, partner_list)"
@@ -119,7 +131,7 @@ class Ledger:
     def record_failed(self, issue: int, address: str, reply: str, partner_list: str | None) -> None:
         """Record a refusal; never overwrites a delivery."""
         assert self._db is not None, "ledger opened read-only"
-        with self._db:
+        with _write_errors(self.shown), self._db:
             self._db.execute(
                 "INSERT INTO deliveries (issue, address, status, message_id, at, reply, partner_list)"
                 " VALUES (?, ?, 'failed', NULL, ?, ?, ?)"
@@ -127,6 +139,14 @@ class Ledger:
                 " partner_list = excluded.partner_list WHERE deliveries.status = 'failed'",
                 (issue, address.lower(), _now(), reply, partner_list),
             )
+
+
+@contextmanager
+def _write_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise DossierError(f"{path}: cannot write to the delivery ledger ({exc}): sending stopped") from None
 
 
 @contextmanager

@@ -9,18 +9,15 @@ partners the ledger does not list as served.
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import re
 import secrets
 import signal
 import smtplib
-import ssl
 import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,212 +40,12 @@ from .model import Issue, MailSettings, email_address
 from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
 from .project import Project
 from .render import template_environment
+from .smtp import SmtpConfig, SmtpConnection, smtp_reply
 
 # Above this, base64 (×4/3) makes the message larger than the 10 MB many servers accept.
 MAX_ATTACHMENT = 7 * 1024 * 1024
 TEMPLATE_FILES = {"subject": "mail/subject.txt.j2", "text": "mail/body.txt.j2", "html": "mail/body.html.j2"}
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # seconds between tries after a 4xx reply or a lost connection
-SMTP_TIMEOUT = 60.0
-Security = Literal["starttls", "ssl", "none"]
-DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
-ENV_HELP = "DOSSIER_SMTP_HOST, DOSSIER_SMTP_PORT, DOSSIER_SMTP_SECURITY, DOSSIER_SMTP_USER, DOSSIER_SMTP_PASSWORD"
-
-
-# --- SMTP settings -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    """The SMTP server, from DOSSIER_SMTP_* environment variables (the password never from a file)."""
-
-    host: str
-    port: int
-    security: Security
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    cafile: str | None = None  # a CA certificate to trust besides the system's (DOSSIER_SMTP_CAFILE)
-    timeout: float = SMTP_TIMEOUT
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> SmtpConfig:
-        env = os.environ if environ is None else environ
-        host = env.get("DOSSIER_SMTP_HOST", "").strip()
-        if not host:
-            raise DossierError(
-                "DOSSIER_SMTP_HOST is not set: to send, set the SMTP server, e.g. "
-                "export DOSSIER_SMTP_HOST=smtp.example.org DOSSIER_SMTP_USER=… DOSSIER_SMTP_PASSWORD=… "
-                "(without --send or --test nothing is sent and no server is needed)"
-            )
-        security = env.get("DOSSIER_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
-        if security not in DEFAULT_PORTS:
-            raise DossierError(
-                f"DOSSIER_SMTP_SECURITY={security}: not a security mode: use starttls (port 587), ssl (465) "
-                "or none (a local relay only)"
-            )
-        port_text = env.get("DOSSIER_SMTP_PORT", "").strip()
-        if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
-            raise DossierError(f"DOSSIER_SMTP_PORT={port_text}: not a port number: use e.g. 587")
-        port = int(port_text) if port_text else DEFAULT_PORTS[security]
-        user = env.get("DOSSIER_SMTP_USER", "").strip() or None
-        password = env.get("DOSSIER_SMTP_PASSWORD") or None
-        if user and not password:
-            raise DossierError("DOSSIER_SMTP_USER is set but DOSSIER_SMTP_PASSWORD is not: set both, or neither")
-        if password and not user:
-            raise DossierError("DOSSIER_SMTP_PASSWORD is set but DOSSIER_SMTP_USER is not: set both, or neither")
-        if user and security == "none" and not _is_loopback(host):
-            raise DossierError(
-                f"DOSSIER_SMTP_SECURITY=none would send the password unencrypted to {host}: "
-                "use starttls or ssl"
-            )
-        cafile = env.get("DOSSIER_SMTP_CAFILE", "").strip() or None
-        if cafile and not Path(cafile).is_file():
-            raise DossierError(f"DOSSIER_SMTP_CAFILE={cafile}: no such file: give the CA certificate (PEM) to trust")
-        return cls(host, port, security, user, password, cafile)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        who = f" as {self.user}" if self.user else ""
-        return f"{self.host}:{self.port} ({self.security}{who})"
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-class _QuickDotStuffing:
-    """smtplib's DATA, with the dot-stuffing done by bytes.replace.
-
-    smtplib escapes leading dots with a multi-line regex that costs more than composing
-    the message (2 ms for 400 KB). Our messages always end lines with CRLF, where
-    replace is exact; anything else goes through smtplib's own code.
-    """
-
-    def data(self, msg: bytes) -> tuple[int, bytes]:  # type: ignore[override]
-        if not isinstance(msg, bytes) or msg.count(b"\n") != msg.count(b"\r\n") or msg.count(b"\r") != msg.count(b"\n"):
-            return super().data(msg)  # type: ignore[misc]
-        self.putcmd("data")  # type: ignore[attr-defined]
-        code, reply = self.getreply()  # type: ignore[attr-defined]
-        if code != 354:
-            raise smtplib.SMTPDataError(code, reply)
-        stuffed = (b"." if msg.startswith(b".") else b"") + msg.replace(b"\r\n.", b"\r\n..")
-        if not stuffed.endswith(b"\r\n"):
-            stuffed += b"\r\n"
-        self.send(stuffed + b".\r\n")  # type: ignore[attr-defined]
-        return self.getreply()  # type: ignore[attr-defined]
-
-
-class _SMTP(_QuickDotStuffing, smtplib.SMTP):
-    pass
-
-
-class _SMTP_SSL(_QuickDotStuffing, smtplib.SMTP_SSL):
-    pass
-
-
-class SmtpConnection:
-    """One connection reused for the whole batch; ``send`` reconnects when it was dropped."""
-
-    def __init__(self, config: SmtpConfig) -> None:
-        self.config = config
-        self._smtp: smtplib.SMTP | None = None
-        self.connections = 0
-
-    @property
-    def is_open(self) -> bool:
-        return self._smtp is not None and self._smtp.sock is not None
-
-    def open(self) -> None:
-        """Connect, secure and log in. DossierError for what retrying cannot fix; OSError otherwise."""
-        config = self.config
-        context = ssl.create_default_context(cafile=config.cafile)
-        # local_hostname given: smtplib would otherwise look up our name (a DNS query) for EHLO.
-        smtp_class = _SMTP_SSL if config.security == "ssl" else _SMTP
-        kwargs = {"context": context} if config.security == "ssl" else {}
-        smtp = None
-        try:
-            # The host goes to the constructor: smtplib checks the certificate against that name.
-            smtp = smtp_class(config.host, config.port, local_hostname="localhost", timeout=config.timeout, **kwargs)
-            smtp.ehlo(_address_literal(smtp))
-            if config.security == "starttls":
-                if not smtp.has_extn("starttls"):
-                    raise DossierError(
-                        f"{config.host}:{config.port} does not offer STARTTLS: use DOSSIER_SMTP_SECURITY=ssl "
-                        "(port 465) or ask for the server's submission port"
-                    )
-                smtp.starttls(context=context)
-                smtp.ehlo(_address_literal(smtp))
-            if config.user:
-                smtp.login(config.user, config.password or "")
-        except ssl.SSLCertVerificationError as exc:
-            if smtp is not None:
-                _close_quietly(smtp)
-            raise DossierError(
-                f"{config.host}:{config.port}: the server's certificate is not trusted ({exc.verify_message}): "
-                "if your organisation signs its own certificates, set DOSSIER_SMTP_CAFILE to its CA certificate"
-            ) from None
-        except smtplib.SMTPAuthenticationError as exc:
-            if smtp is not None:
-                _close_quietly(smtp)
-            raise DossierError(
-                f"{config.host}:{config.port}: login refused for user {config.user} ({_reply(exc)}): "
-                "check DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD"
-            ) from None
-        except smtplib.SMTPNotSupportedError:
-            if smtp is not None:
-                _close_quietly(smtp)
-            raise DossierError(
-                f"{config.host}:{config.port} offers no login (AUTH) on this connection: "
-                "unset DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD, or use starttls or ssl"
-            ) from None
-        except BaseException:
-            if smtp is not None:
-                _close_quietly(smtp)
-            raise
-        self._smtp = smtp
-        self.connections += 1
-
-    def send(self, sender: str, recipient: str, message: bytes) -> None:
-        if not self.is_open:
-            self.open()
-        assert self._smtp is not None
-        self._smtp.sendmail(sender, [recipient], message)
-
-    def drop(self) -> None:
-        """Forget a connection that failed (without the QUIT it could not answer)."""
-        if self._smtp is not None:
-            _close_quietly(self._smtp, polite=False)
-        self._smtp = None
-
-    def close(self) -> None:
-        if self._smtp is not None:
-            _close_quietly(self._smtp)
-        self._smtp = None
-
-
-def _address_literal(smtp: smtplib.SMTP) -> str:
-    # EHLO with our address literal, as Thunderbird does: no host name leaked or looked up.
-    try:
-        ip = ipaddress.ip_address(smtp.sock.getsockname()[0])
-    except (AttributeError, OSError, ValueError):
-        return "localhost"
-    return f"[IPv6:{ip}]" if ip.version == 6 else f"[{ip}]"
-
-
-def _close_quietly(smtp: smtplib.SMTP, *, polite: bool = True) -> None:
-    try:
-        if polite and smtp.sock is not None:
-            smtp.quit()
-    except (OSError, smtplib.SMTPException):
-        pass
-    finally:
-        smtp.close()
-
-
-def _reply(exc: smtplib.SMTPResponseException) -> str:
-    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-    return f"{exc.smtp_code} {' '.join(text.split())}".strip()
 
 
 # --- Messages ----------------------------------------------------------------------------------
@@ -911,11 +708,11 @@ def _deliver(
             raise _InFlightInterrupt from None
         except smtplib.SMTPSenderRefused as exc:
             if not 400 <= exc.smtp_code < 500:
-                raise _SenderRefused(_reply(exc)) from None
-            problem, lost = _reply(exc), False
+                raise _SenderRefused(smtp_reply(exc)) from None
+            problem, lost = smtp_reply(exc), False
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = exc.recipients.get(recipient, (0, b""))
-            reply = _reply(smtplib.SMTPResponseException(code, text))
+            reply = smtp_reply(smtplib.SMTPResponseException(code, text))
             if not 400 <= code < 500:
                 return reply
             problem, lost = reply, False
@@ -924,8 +721,8 @@ def _deliver(
             problem, lost = str(exc) or type(exc).__name__, True
         except smtplib.SMTPResponseException as exc:  # DATA refused, or RSET/STARTTLS answering 4xx
             if not 400 <= exc.smtp_code < 500:
-                return _reply(exc)
-            problem, lost = _reply(exc), False
+                return smtp_reply(exc)
+            problem, lost = smtp_reply(exc), False
         if attempt >= len(retry_delays):
             if lost:
                 raise _ConnectionLost(problem)
@@ -998,12 +795,12 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     try:
         connection.send(mailing.composer.sender.address, address, message.data)
     except smtplib.SMTPResponseException as exc:
-        raise DossierError(f"{smtp.host}:{smtp.port}: the test message to {address} was refused: {_reply(exc)}") from None
+        raise DossierError(f"{smtp.host}:{smtp.port}: the test message to {address} was refused: {smtp_reply(exc)}") from None
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = exc.recipients.get(address, (0, b""))
         raise DossierError(
             f"{smtp.host}:{smtp.port}: the test message to {address} was refused: "
-            f"{_reply(smtplib.SMTPResponseException(code, text))}"
+            f"{smtp_reply(smtplib.SMTPResponseException(code, text))}"
         ) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise DossierError(f"{smtp.host}:{smtp.port}: could not send the test message: {exc}") from None
