@@ -161,3 +161,15 @@ def test_online_checks_every_link_once_and_caches_good_ones(project: Path, link_
     assert again.stdout == result.stdout
     assert link_server.hits[("HEAD", "/ok")] == 0  # answered from the cache
     assert link_server.hits[("HEAD", "/missing")] == 1  # failures are checked again
+
+
+def test_placeholders_left_by_dossier_new_are_findings(project: Path):
+    assert run("new").exit_code == 0
+    manifest = project / "issues/04/issue.yaml"
+    result = run("check", "4")
+    assert result.exit_code == 1
+    message = "still «\u202fÀ compléter\u202f» from 'dossier new': write the text, or remove the entry"
+    expected_lines = [line_of(manifest, "subtitle:"), line_of(manifest, "edito:")]
+    text = manifest.read_text(encoding="utf-8").splitlines()
+    expected_lines += [n for n, line in enumerate(text, 1) if line.strip() == "- title: À compléter"]
+    assert result.stdout.splitlines() == [f"{MANIFEST.replace('03', '04')}:{n}: {message}" for n in sorted(expected_lines)]

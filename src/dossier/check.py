@@ -27,6 +27,7 @@ from .model import Issue
 from .pdf import PROJECT_URL, lay_out
 from .project import Project
 from .render import render_html
+from .scaffold import PLACEHOLDER
 from .typography import markdown_links
 
 MIN_DPI = 150
@@ -68,6 +69,8 @@ def check_issue(
         if link.url.startswith("http://")
     ]
     findings += [at(field, message) for field, message in _duplicates(issue)]
+    findings += [at(field, f"still «\u202f{PLACEHOLDER}\u202f» from 'dossier new': write the text, or remove the entry")
+                 for field in _placeholders(issue.model_dump(exclude={"publication"}), ())]
     findings += [
         at(field, "image without alt text: describe it in 'alt' (what a reader who cannot see it should know)")
         for field in _images_without_alt(issue)
@@ -102,6 +105,20 @@ def _links(issue: Issue) -> Iterator[Link]:
 MARKDOWN_FIELDS = {"edito", "text", "intro", "contact"}
 
 
+def _placeholders(value: Any, path: FieldPath) -> Iterator[FieldPath]:
+    if isinstance(value, str) and PLACEHOLDER.casefold() in value.casefold():
+        yield path
+    elif isinstance(value, dict) and "porteurs" in value:  # an initiative: one finding for the card
+        if any(PLACEHOLDER.casefold() in str(item).casefold() for item in value.values()):
+            yield (*path, "title")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, (*path, index))
+
+
 def _normalised(text: str) -> str:
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
@@ -110,6 +127,8 @@ def _duplicates(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
     seen: dict[str, tuple[int, int]] = {}
     for t, theme in enumerate(issue.practices):
         for i, initiative in enumerate(theme.initiatives):
+            if PLACEHOLDER.casefold() in initiative.title.casefold():
+                continue  # reported as a placeholder
             for key in (_normalised(initiative.title), _normalised(initiative.text)):
                 if key in seen and seen[key] != (t, i):
                     first_t, first_i = seen[key]
