@@ -220,6 +220,10 @@ def test_a_permanent_refusal_is_recorded_and_the_others_are_sent(
     ]
     assert lines[2].endswith("550 5.1.1 no such mailbox")
     assert lines[-1] == "2 sent, 1 failed, 0 pending"
+    everyone = run("send", "3", "--status").stdout.splitlines()  # without a list: the ledger's records
+    assert everyone[0] == "numéro 3, all partner lists, ledger .dossier/deliveries.sqlite"
+    assert sorted(line.split()[1] for line in everyone[1:-1]) == sorted(e for e, _ in PARTNERS[:3])
+    assert everyone[-1] == "2 sent, 1 failed"
 
     del server.handler.refuse["marie@example.net"]  # the mailbox was created: a new --send tries only her
     assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
