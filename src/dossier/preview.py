@@ -51,7 +51,7 @@ Report = Callable[[str], None]
 POLL_SECONDS = 0.05  # a scan of the watched files takes about 0.3 ms
 # 1.5 × 72 dpi: sharp enough to read body text in the panel and at /pages. JPEG at
 # quality 90 without chroma subsampling looks the same as PNG on these pages and
-# encodes five times faster (about 15 ms a page, all of it on the way to the pages).
+# encodes five times faster: rendering and encoding take about 15 ms a page.
 PAGE_SCALE = 1.5
 PAGE_JPEG = {"quality": 90, "subsampling": 0}
 # Keeps an idle event stream alive and lets a closed tab's handler notice it is gone.
@@ -738,10 +738,9 @@ def serve_preview(
     open_browser: bool = False,
     report: Report = _ignore,
 ) -> None:
-    """Serve the live preview of a numéro until Ctrl-C, then stop cleanly."""
+    """Serve the live preview of a numéro until Ctrl-C, then stop cleanly (further Ctrl-C ignored)."""
     manifest = project.manifest_for(issue_ref)
     server = PreviewServer(project, manifest, host=host, port=port, report=report)
-    stopped = threading.Event()
     report(f"previewing {display_path(manifest, project.root)} at {server.url} (Ctrl-C to stop)")
     try:
         server.start()
@@ -749,22 +748,17 @@ def serve_preview(
             report(f"warning: {host} is not loopback: other machines on the network can read the draft")
         if open_browser:
             webbrowser.open(server.url)
-        while not stopped.wait(0.5):  # a timed wait lets Ctrl-C through at once
-            pass
+        while True:
+            time.sleep(60)  # until Ctrl-C, which interrupts the sleep at once
     except KeyboardInterrupt:
+        _ignore_further_ctrl_c()
         report("stopping…")
     finally:
-        _stop_through_ctrl_c(server)
+        server.stop()
     report("stopped")
 
 
-def _stop_through_ctrl_c(server: PreviewServer) -> None:
-    """Stop the server; a second Ctrl-C while a print finishes must not end it half-way."""
-    if threading.current_thread() is not threading.main_thread():
-        server.stop()  # signal handlers can only be set from the main thread
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        server.stop()
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _ignore_further_ctrl_c() -> None:
+    """An impatient second Ctrl-C must not cut the shutdown short (the command ends right after)."""
+    if threading.current_thread() is threading.main_thread():  # only there can handlers be set
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
