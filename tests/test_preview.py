@@ -406,8 +406,13 @@ def test_the_command_opens_the_browser_and_stops_cleanly_on_ctrl_c(root: Path, t
     assert rest.rstrip().endswith("stopped")
 
 
-def test_screenshot_for_the_readme(page: Page):
-    """The README's picture of the preview, taken by this suite's browser."""
+def test_screenshot_for_the_readme(page: Page, tmp_path: Path):
+    """The README's picture of the preview, taken by this suite's browser.
+
+    It is written to docs/preview.png only when DOSSIER_UPDATE_SCREENSHOT=1, so that
+    an ordinary test run leaves the committed picture alone.
+    """
+    target = SCREENSHOT if os.environ.get("DOSSIER_UPDATE_SCREENSHOT") == "1" else tmp_path / "preview.png"
     page.goto("/")
     pages_panel = panel(page)
     expect(pages_panel).to_have_attribute("data-state", "ready", timeout=PRINT_TIMEOUT_MS)
@@ -420,7 +425,7 @@ def test_screenshot_for_the_readme(page: Page):
     pages_panel.evaluate(
         "aside => aside.scrollTop = aside.querySelectorAll('img')[1].offsetTop - aside.querySelector('.top').offsetHeight"
     )
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOT)
-    with Image.open(SCREENSHOT) as shot:
+    target.parent.mkdir(exist_ok=True)
+    page.screenshot(path=target)
+    with Image.open(target) as shot:
         assert shot.size == (1400, 900)
