@@ -16,7 +16,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import DossierError
-from .project import Project
+from .project import ASSET_TYPES, Project
 
 # A fixed base URL mapped to the project folder: the PDF does not depend on where
 # the project is checked out (WeasyPrint names images after their URL).
@@ -67,19 +67,7 @@ class ProjectFetcher(URLFetcher):
 
 
 def _content_type(path: Path) -> str:
-    return {
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".webp": "image/webp",
-        ".gif": "image/gif",
-        ".otf": "font/otf",
-        ".ttf": "font/ttf",
-        ".woff": "font/woff",
-        ".woff2": "font/woff2",
-    }.get(path.suffix.lower(), "application/octet-stream")
+    return ASSET_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 class _Collector(logging.Handler):

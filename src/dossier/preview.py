@@ -41,7 +41,7 @@ from .errors import DossierError, display_path
 from .load import IMAGE_KEYS, load_issue
 from .model import Issue
 from .pdf import print_pdf
-from .project import Project
+from .project import ASSET_TYPES, Project
 from .render import render_html
 
 logger = logging.getLogger(__name__)
@@ -57,20 +57,6 @@ PAGE_JPEG = {"quality": 90, "subsampling": 0}
 # Keeps an idle event stream alive and lets a closed tab's handler notice it is gone.
 KEEPALIVE_SECONDS = 15.0
 
-# The only files served besides the draft: what a page of the numéro can load.
-ASSET_TYPES = {
-    ".css": "text/css; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".gif": "image/gif",
-    ".otf": "font/otf",
-    ".ttf": "font/ttf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-}
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 

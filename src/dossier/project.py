@@ -9,6 +9,20 @@ from pathlib import Path
 from .errors import DossierError
 
 PUBLICATION_FILE = "publication.yaml"
+# The kinds of file a numéro's pages load (stylesheets, images, fonts), with their media types.
+ASSET_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".otf": "font/otf",
+    ".ttf": "font/ttf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
 MANIFEST_FILE = "issue.yaml"
 
 
