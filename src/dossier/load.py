@@ -173,25 +173,26 @@ def _problems_from(exc: ValidationError, lines: dict, model: type[BaseModel], fa
     return problems
 
 
-def _merge(base: Document, override: Document, prefix: FieldPath) -> Document:
+def _sub_lines(lines: dict[FieldPath, Location], key: Any) -> dict[FieldPath, Location]:
+    """The lines below ``key``, relative to it."""
+    return {path[1:]: where for path, where in lines.items() if path[:1] == (key,)}
+
+
+def _merge(base: Document, override: Document) -> Document:
     """Deep-merge ``override`` over ``base``; the lines follow whichever value wins."""
     if not isinstance(base.data, dict) or not isinstance(override.data, dict):
         return override if override.data is not None else base
     data = dict(base.data)
-    lines = {k: v for k, v in base.lines.items()}
+    lines = dict(base.lines)
     for key, value in override.data.items():
-        sub_lines_o = {k[1:]: v for k, v in override.lines.items() if k[:1] == (key,)}
         if isinstance(value, dict) and isinstance(data.get(key), dict):
-            sub_lines_b = {k[1:]: v for k, v in lines.items() if k[:1] == (key,)}
-            merged = _merge(Document(data[key], sub_lines_b), Document(value, sub_lines_o), ())
-            data[key] = merged.data
-            lines = {k: v for k, v in lines.items() if k[:1] != (key,)}
-            lines.update({(key, *k): v for k, v in merged.lines.items()})
+            merged = _merge(Document(data[key], _sub_lines(lines, key)), Document(value, _sub_lines(override.lines, key)))
         else:
-            data[key] = value
-            lines = {k: v for k, v in lines.items() if k[:1] != (key,)}
-            lines.update({(key, *k): v for k, v in sub_lines_o.items()})
-    return Document(data, {(*prefix, *k): v for k, v in lines.items()})
+            merged = Document(value, _sub_lines(override.lines, key))
+        data[key] = merged.data
+        lines = {path: where for path, where in lines.items() if path[:1] != (key,)}
+        lines.update({(key, *path): where for path, where in merged.lines.items()})
+    return Document(data, lines)
 
 
 def _rebase_images(data: Any, root: Path, base: Path) -> None:
@@ -226,11 +227,8 @@ def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict
         raise ManifestError([Problem(pub_doc.lines.get((), (shown, 1))[0], 1, "", "expected publication fields")])
 
     _rebase_images(pub_doc.data, project.root, manifest.parent)
-    override = Document(
-        issue_doc.data.get("publication", {}),
-        {k[1:]: v for k, v in issue_doc.lines.items() if k[:1] == ("publication",)},
-    )
-    publication = _merge(pub_doc, override, ())
+    override = Document(issue_doc.data.get("publication", {}), _sub_lines(issue_doc.lines, "publication"))
+    publication = _merge(pub_doc, override)
     data = {**issue_doc.data, "publication": publication.data}
     lines = {k: v for k, v in issue_doc.lines.items() if k[:1] != ("publication",)}
     lines.update({("publication", *k): v for k, v in publication.lines.items()})
