@@ -173,3 +173,14 @@ def test_placeholders_left_by_dossier_new_are_findings(project: Path):
     text = manifest.read_text(encoding="utf-8").splitlines()
     expected_lines += [n for n, line in enumerate(text, 1) if line.strip() == "- title: À compléter"]
     assert result.stdout.splitlines() == [f"{MANIFEST.replace('03', '04')}:{n}: {message}" for n in sorted(expected_lines)]
+
+
+def test_colours_too_light_for_text(project: Path):
+    manifest = project / MANIFEST
+    edit(manifest, "  - theme: Tourisme\n", '  - theme: Tourisme\n    colour: "#ffcc00"\n')
+    result = run("check", "3")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{MANIFEST}:{line_of(manifest, 'colour: ')}: colour #ffcc00 is too light for text on white "
+        "(1.5:1, at least 4.5:1 is needed): choose a darker shade\n"
+    )

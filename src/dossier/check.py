@@ -31,6 +31,8 @@ from .scaffold import PLACEHOLDER
 from .typography import markdown_links
 
 MIN_DPI = 150
+# WCAG's minimum contrast for body text; theme colours print as text (place tags) on paper.
+MIN_CONTRAST = 4.5
 LINK_TIMEOUT = 10.0
 LINK_WORKERS = 8
 LINK_CACHE_DAYS = 1
@@ -75,6 +77,7 @@ def check_issue(
         at(field, "image without alt text: describe it in 'alt' (what a reader who cannot see it should know)")
         for field in _images_without_alt(issue)
     ]
+    findings += [at(field, message) for field, message in _contrast_findings(issue)]
     findings += [at(field, message) for field, message in _layout_findings(project, issue)]
     if online:
         cache = cache_path or project.root / ".dossier" / "links.json"
@@ -149,6 +152,30 @@ def _images_without_alt(issue: Issue) -> Iterator[FieldPath]:
     for p, page in enumerate(issue.back_pages):
         if page.image and not page.alt:
             yield ("pages", p, "image")
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a #RRGGBB colour against white paper."""
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+def _contrast_findings(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
+    colours = [(("publication", "colours", "accent"), issue.publication.colours.accent)]
+    colours += [(("practices", t, "colour"), theme.colour) for t, theme in enumerate(issue.practices) if theme.colour]
+    colours += [(("publication", "colours", "themes", n), c) for n, c in enumerate(issue.publication.colours.themes)]
+    for field, colour in colours:
+        ratio = contrast_on_white(colour)
+        if ratio < MIN_CONTRAST:
+            yield field, (
+                f"colour {colour} is too light for text on white ({ratio:.1f}:1, at least {MIN_CONTRAST}:1 is needed): "
+                "choose a darker shade"
+            )
 
 
 def _image_fields(issue: Issue) -> dict[str, list[FieldPath]]:
