@@ -140,15 +140,22 @@ def test_initiatives_with_images(project: Path):
     edit(
         manifest, "        place: Amsterdam\n", "        place: Amsterdam\n        image: amsterdam.png\n        alt: Un canal\n"
     )
+    Image.new("RGB", (400, 120), (200, 200, 255)).save(project / "issues/03/ocde.png")
+    edit(manifest, "  - organisation: OCDE\n", "  - organisation: OCDE\n    logo: ocde.png\n")
     result = run("build", "3")
     assert result.exit_code == 0, result.output
     html = (project / "output/dossier-special-03.html").read_text(encoding="utf-8")
+    assert '<img class="tile-logo" src="../issues/03/ocde.png" alt="OCDE">' in html
     assert '<img class="card-image" src="../issues/03/montreal.jpg" alt="Rue commerçante">' in html
     assert '<img class="card-image" src="../issues/03/amsterdam.png" alt="Un canal">' in html
     reader = PdfReader(project / "output/dossier-special-03.pdf")
     third = reader.pages[2]
-    images = [name for name, obj in third["/Resources"].get("/XObject", {}).items() if obj.get_object()["/Subtype"] == "/Image"]
-    assert len(images) == 2
+    images = set()  # pages may share one resource dictionary: count each image once
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/XObject", {}).values():
+            if ref.get_object()["/Subtype"] == "/Image":
+                images.add(ref.idnum)
+    assert len(images) == 3  # two photos and the logo
     # Both cards still fit on their page with their text.
     text = third.extract_text()
     assert "Ville de Montréal" in text and "Ville d'Amsterdam" in text
