@@ -22,7 +22,7 @@ from weasyprint.formatting_structure import boxes
 
 from .build import output_paths, write_atomically
 from .errors import Problem
-from .load import FieldPath, load_issue_with_lines
+from .load import FieldPath, load_issue_with_lines, locate
 from .model import Issue
 from .pdf import PROJECT_URL, lay_out
 from .project import Project
@@ -57,14 +57,11 @@ def check_issue(
     issue, lines = load_issue_with_lines(project, manifest)
 
     def at(field: FieldPath, message: str) -> Problem:
-        probe = field
-        while probe not in lines and probe:
-            probe = probe[:-1]
-        file, line = lines.get(probe, lines[()])
-        return Problem(file, line, "", message)
+        return Problem(*locate(lines, field, lines[()]), "", message)
 
+    content = issue.model_dump(exclude={"publication"})  # the numéro's own fields, walked by two checks
     findings: list[Problem] = []
-    links = list(_links(issue))
+    links = list(_links(issue, content))
     findings += [
         at(link.field, f"{link.url}: insecure http:// link: use https:// if the site offers it")
         for link in links
@@ -72,7 +69,7 @@ def check_issue(
     ]
     findings += [at(field, message) for field, message in _duplicates(issue)]
     findings += [at(field, f"still «\u202f{PLACEHOLDER}\u202f» from 'dossier new': write the text, or remove the entry")
-                 for field in _placeholders(issue.model_dump(exclude={"publication"}), ())]
+                 for field in _placeholders(content, ())]
     findings += [
         at(field, "image without alt text: describe it in 'alt' (what a reader who cannot see it should know)")
         for field in _images_without_alt(issue)
@@ -85,7 +82,7 @@ def check_issue(
     return sorted(set(findings), key=lambda p: (p.file, p.line, p.message))
 
 
-def _links(issue: Issue) -> Iterator[Link]:
+def _links(issue: Issue, content: dict[str, Any]) -> Iterator[Link]:
     """Every address in the numéro (and its back pages), with the field that holds it."""
 
     def walk(value: Any, path: FieldPath) -> Iterator[Link]:
@@ -101,7 +98,7 @@ def _links(issue: Issue) -> Iterator[Link]:
             for index, item in enumerate(value):
                 yield from walk(item, (*path, index))
 
-    yield from walk(issue.model_dump(exclude={"publication"}), ())
+    yield from walk(content, ())
     yield from walk(issue.publication.model_dump(include={"url", "pages"}), ("publication",))
 
 

@@ -161,14 +161,18 @@ def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
     return tuple(part for part in loc if isinstance(part, int) or not ("[" in part or part in _UNION_MEMBERS))
 
 
+def locate(lines: dict[FieldPath, Location], path: FieldPath, fallback: Location) -> Location:
+    """Where ``path`` was written, or its nearest written parent (a missing field: its mapping)."""
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path, fallback)
+
+
 def _problems_from(exc: ValidationError, lines: dict, model: type[BaseModel], fallback: Location) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = _clean_loc(error["loc"])
-        probe = loc
-        while probe not in lines and probe:
-            probe = probe[:-1]
-        file, line = lines.get(probe, fallback)
+        file, line = locate(lines, loc, fallback)
         problems.append(Problem(file, line, _dotted(loc), _message(error, model, loc)))
     return problems
 
