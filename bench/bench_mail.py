@@ -26,8 +26,8 @@ import tracemalloc
 from pathlib import Path
 
 from dossier.mail import DeliveryEvent, prepare_mailing, send_mailing
+from dossier.mail.smtp import SmtpConfig
 from dossier.project import Project
-from dossier.smtp import SmtpConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIL_SETTINGS = "\nmail:\n  from_address: chaire@example.org\n  reply_to: contact@example.org\n"

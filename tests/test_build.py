@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import copy_project, run
-from dossier.load import load_issue
+from dossier.manifest.load import load_issue
 from dossier.project import Project
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")

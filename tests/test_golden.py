@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from dossier.load import load_issue
+from dossier.manifest.load import load_issue
 from dossier.project import Project
 from dossier.render import render_html
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import REPO, run
 from dossier.errors import ManifestError
-from dossier.load import load_issue
-from dossier.model import Month
+from dossier.manifest.load import load_issue
+from dossier.manifest.model import Month
 from dossier.project import Project
 
 BROKEN = Path(__file__).parent / "broken"

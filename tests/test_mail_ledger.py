@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from dossier.ledger import Ledger
+from dossier.mail.ledger import Ledger
 from smtp_support import SmtpTestServer, configure_mail, fake_pdf
 
 

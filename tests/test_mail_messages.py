@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from dossier.ledger import Ledger
 from dossier.mail import MAX_ATTACHMENT
+from dossier.mail.ledger import Ledger
 from smtp_support import MAIL_SETTINGS, configure_mail, fake_pdf
 
 PARTNERS = (

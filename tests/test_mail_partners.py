@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run
 from dossier.errors import DossierError
-from dossier.partners import load_partners
+from dossier.mail.partners import load_partners
 from smtp_support import configure_mail
 
 

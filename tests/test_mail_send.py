@@ -13,10 +13,10 @@ import pytest
 
 from conftest import run
 from dossier import mail
-from dossier.ledger import Ledger, sending_lock
 from dossier.mail import SendStopped, prepare_mailing, send_mailing
+from dossier.mail.ledger import Ledger, sending_lock
+from dossier.mail.smtp import SmtpConfig
 from dossier.project import Project
-from dossier.smtp import SmtpConfig
 from smtp_support import FaultyHandler, SmtpTestServer, configure_mail, fake_pdf, self_signed_certificate
 
 PARTNERS = [

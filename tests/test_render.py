@@ -10,10 +10,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from conftest import run
-from dossier.load import load_issue
+from dossier.manifest.load import load_issue
+from dossier.manifest.typography import french, render_markdown
 from dossier.project import Project
 from dossier.render import render_html
-from dossier.typography import french, render_markdown
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

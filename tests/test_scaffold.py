@@ -10,11 +10,11 @@ import jsonschema
 import yaml
 
 from conftest import run
-from dossier.load import load_issue
-from dossier.model import Month
+from dossier.manifest.load import load_issue
+from dossier.manifest.model import Month
+from dossier.manifest.schema import schema_text
 from dossier.project import Project
 from dossier.scaffold import PLACEHOLDER
-from dossier.schema import schema_text
 from test_schema import editor_load
 
 MODELINE = "# yaml-language-server: $schema=../../schema/issue.schema.json"

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import REPO, run
-from dossier.model import Initiative, Issue
-from dossier.schema import SCHEMA_FILE, issue_schema, schema_text
+from dossier.manifest.model import Initiative, Issue
+from dossier.manifest.schema import SCHEMA_FILE, issue_schema, schema_text
 
 
 class EditorLoader(yaml.SafeLoader):

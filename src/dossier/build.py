@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import load_issue
-from .model import Issue
+from .files import write_atomically
+from .manifest.load import load_issue
+from .manifest.model import Issue
 from .pdf import SourceFile, print_pdf
 from .project import Project
 from .render import render_html
@@ -27,22 +27,6 @@ class BuildResult:
     seconds: float
     warnings: list[str]
     timings: dict[str, float]  # seconds per stage: load, render, layout, pdf, write
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def output_paths(project: Project, issue: Issue, *, archive: bool = False) -> tuple[Path, Path]:

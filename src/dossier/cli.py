@@ -10,14 +10,14 @@ import click
 from . import __version__
 from .build import build_issue
 from .check import check_issue
-from .errors import display_path
-from .load import load_issue
+from .files import display_path
 from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
+from .mail.smtp import SmtpConfig
+from .manifest.load import load_issue
+from .manifest.schema import schema_text, write_schema
 from .preview import serve_preview
 from .project import Project
 from .scaffold import new_issue
-from .schema import schema_text, write_schema
-from .smtp import SmtpConfig
 
 ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
 

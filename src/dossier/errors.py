@@ -7,7 +7,6 @@ try/except: click prints ``format_message()`` and exits with ``exit_code``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
@@ -43,10 +42,3 @@ class ManifestError(DossierError):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
-
-def display_path(path: Path, root: Path) -> str:
-    """A path as the user sees it: relative to the project when inside it."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DossierError
+
+if TYPE_CHECKING:
+    from .manifest import Issue
 
 PUBLICATION_FILE = "publication.yaml"
 # The kinds of file a numéro's pages load (stylesheets, images, fonts), with their media types.
@@ -61,6 +66,27 @@ class Project:
     def output_dir(self) -> Path:
         return self.root / "output"
 
+    @property
+    def mail_templates_dir(self) -> Path:
+        return self.templates_dir / "mail"
+
+    def layout_files(self) -> Iterator[Path]:
+        """The files every numéro's print reads: templates (not the mail's) and styles/ (fonts included)."""
+        for folder in (self.templates_dir, self.styles_dir):
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file() and not _ignored(path) and not path.is_relative_to(self.mail_templates_dir):
+                        yield path
+
+    def sources(self, issue: Issue) -> list[Path]:
+        """Every file a build of ``issue`` reads: its manifest, publication.yaml, the layout, every image.
+
+        The one list that staleness tests, the preview's watcher and its asset allow-list use.
+        """
+        files = [issue.manifest, self.publication_file, *self.layout_files()]
+        files += [self.root / image.path for image in issue.images()]
+        return list(dict.fromkeys(files))
+
     def manifest_for(self, issue: str | Path) -> Path:
         """Resolve ISSUE: a folder (issues/03), a manifest file, or a number (3)."""
         text = str(issue)
@@ -83,3 +109,8 @@ class Project:
                 f"{text}: no such manifest: give a folder under issues/, its {MANIFEST_FILE}, or a number"
             )
         return path.resolve()
+
+
+def _ignored(path: Path) -> bool:
+    """Editors' swap and backup files are not part of anything."""
+    return path.name.startswith((".", "#")) or path.name.endswith("~")

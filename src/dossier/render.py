@@ -10,10 +10,11 @@ from types import TracebackType
 
 import jinja2
 
-from .errors import DossierError, display_path
-from .model import Initiative, Issue, french_date
+from .errors import DossierError
+from .files import display_path
+from .manifest.model import Initiative, Issue, french_date
+from .manifest.typography import french, render_markdown, render_markdown_inline
 from .project import Project
-from .typography import french, render_markdown, render_markdown_inline
 
 MAIN_TEMPLATE = "dossier.html.j2"
 # Above this many characters of text, a card takes the full width (about half a page).

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +24,7 @@ from pydantic import (
     Discriminator,
     Field,
     PositiveInt,
+    PrivateAttr,
     Tag,
     ValidationInfo,
     WithJsonSchema,
@@ -386,6 +389,18 @@ PageEntry = Annotated[
 ]
 
 
+FieldPath = tuple[Any, ...]  # a field's place in the manifest: ("practices", 0, "initiatives", 2, "image")
+
+
+@dataclass(frozen=True)
+class ImageUse:
+    """An image printed by a numéro: the field that names it, the project-relative file, its alt text."""
+
+    field: FieldPath
+    path: str
+    alt: str | None
+
+
 class Issue(Strict):
     """A numbered dossier: the manifest ``issues/NN/issue.yaml``."""
 
@@ -409,6 +424,47 @@ class Issue(Strict):
     publication: Publication = Field(
         description="This numéro's overrides of publication.yaml (merged over it), e.g. another accent colour."
     )
+
+    # Set by load_issue: the manifest this numéro was read from.
+    _manifest: Path | None = PrivateAttr(None)
+
+    @property
+    def manifest(self) -> Path:
+        """The manifest file this numéro was loaded from."""
+        if self._manifest is None:
+            raise ValueError("this Issue was not loaded from a manifest")
+        return self._manifest
+
+    def images(self) -> Iterator[ImageUse]:
+        """Every image the numéro prints, in print order, with the field that names it.
+
+        Back pages and the publisher's logo included: this is the one list that build,
+        preview, check and mail use. Paths are project-relative (validated to exist).
+        """
+        if self.publication.logo:
+            yield ImageUse(("publication", "logo"), self.publication.logo, self.publication.publisher)
+        for t, theme in enumerate(self.practices):
+            for i, initiative in enumerate(theme.initiatives):
+                if initiative.image:
+                    yield ImageUse(("practices", t, "initiatives", i, "image"), initiative.image, initiative.alt)
+        for r, resource in enumerate(self.resources):
+            if resource.logo:
+                yield ImageUse(("resources", r, "logo"), resource.logo, resource.organisation)
+        for field, page in self._back_pages_with_fields():
+            if page.image:
+                yield ImageUse((*field, "image"), page.image, page.alt)
+
+    def _back_pages_with_fields(self) -> Iterator[tuple[FieldPath, Page]]:
+        """The back pages in print order, each with where it is written (the numéro or publication.yaml)."""
+        if self.pages is None:
+            for name, page in self.publication.pages.items():
+                yield ("publication", "pages", name), page
+            return
+        for index, entry in enumerate(self.pages):
+            if isinstance(entry, str):
+                yield ("publication", "pages", entry), self.publication.pages[entry]
+            else:
+                yield ("pages", index), entry
 
     @property
     def back_pages(self) -> list[Page]:

@@ -20,15 +20,16 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
-from .build import output_paths, write_atomically
-from .errors import Problem
-from .load import FieldPath, load_issue_with_lines, locate
-from .model import Issue
-from .pdf import PROJECT_URL, lay_out
-from .project import Project
-from .render import render_html
-from .scaffold import PLACEHOLDER
-from .typography import markdown_links
+from ..build import output_paths
+from ..errors import Problem
+from ..files import write_atomically
+from ..manifest.load import FieldPath, load_issue_with_lines, locate
+from ..manifest.model import Issue
+from ..manifest.typography import markdown_links
+from ..pdf import PROJECT_URL, lay_out
+from ..project import Project
+from ..render import render_html
+from ..scaffold import PLACEHOLDER
 
 MIN_DPI = 150
 # WCAG's minimum contrast for body text; theme colours print as text (place tags) on paper.

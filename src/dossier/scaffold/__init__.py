@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
-from .build import write_atomically
-from .errors import DossierError, ManifestError, display_path
-from .load import IMAGE_KEYS, load_issue, load_publication
-from .model import Issue, Month
-from .project import MANIFEST_FILE, Project
-from .schema import SCHEMA_FILE, ensure_schema
+from ..errors import DossierError, ManifestError
+from ..files import display_path, write_atomically
+from ..manifest.load import IMAGE_KEYS, load_issue, load_publication
+from ..manifest.model import Issue, Month
+from ..manifest.schema import SCHEMA_FILE, ensure_schema
+from ..project import MANIFEST_FILE, Project
 
 PLACEHOLDER = "À compléter"
 SUBTITLE = f"{PLACEHOLDER} : la ligne de thème du numéro"

@@ -15,13 +15,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..errors import ManifestError, Problem
+from ..files import display_path
+from ..project import Project
 from . import model
-from .errors import ManifestError, Problem, display_path
-from .model import Issue, Publication
-from .project import Project
+from .model import FieldPath, Issue, Publication
 
 Location = tuple[str, int]  # (file as shown, line)
-FieldPath = tuple[Any, ...]
 IMAGE_KEYS = {"image", "logo"}
 
 
@@ -251,6 +251,7 @@ def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict
         ]
     if problems:
         raise ManifestError(problems)
+    issue._manifest = manifest.resolve()
     return issue, lines
 
 

@@ -15,9 +15,9 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import CoreSchema
 
-from .build import write_atomically
+from ..files import write_atomically
+from ..project import Project
 from .model import Issue
-from .project import Project
 
 SCHEMA_FILE = Path("schema") / "issue.schema.json"  # from the project root
 OVERRIDE_SUFFIX = "Override"

@@ -32,14 +32,15 @@ from typing import Literal
 import jinja2
 import yaml
 
-from .build import BuildResult, build_issue, output_paths, write_atomically
-from .errors import DossierError, Problem, display_path
+from ..build import BuildResult, build_issue, output_paths
+from ..errors import DossierError, Problem
+from ..files import display_path, format_size, write_atomically
+from ..manifest.load import load_issue
+from ..manifest.model import Issue, MailSettings, email_address
+from ..project import Project
+from ..render import template_environment
 from .ledger import DEFAULT_LEDGER, Delivery, Ledger, sending_lock
-from .load import load_issue
-from .model import Issue, MailSettings, email_address
 from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
-from .project import Project
-from .render import template_environment
 from .smtp import SmtpConfig, SmtpConnection, smtp_reply
 
 # Above this, base64 (×4/3) makes the message larger than the 10 MB many servers accept.
@@ -478,10 +479,10 @@ class DryRunReport:
         if self.already_sent:
             out.append(f"  {self.already_sent} partners already sent this numéro are left out (see --status)")
         for message in self.messages[:limit]:
-            out.append(f"  {message.address}  {_size(message.size)}  {message.subject}")
+            out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
         if len(self.messages) > limit:
             out.append(f"  … and {len(self.messages) - limit} more")
-        out.append(f"  total {_size(sum(sizes))}, largest message {_size(max(sizes))}")
+        out.append(f"  total {format_size(sum(sizes))}, largest message {format_size(max(sizes))}")
         out.append("to send them: add --send (or --test ADDRESS for one copy to yourself)")
         return out
 
@@ -504,10 +505,6 @@ def write_dry_run(mailing: Mailing) -> DryRunReport:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 # --- Sending ------------------------------------------------------------------------------------
@@ -807,7 +804,7 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     finally:
         connection.close()
     shown = f" (as {partner.email} would receive it)" if mailing.partners else ""
-    return f"test message sent to {address}{shown} via {smtp}: {message.subject}, {_size(len(message.data))}"
+    return f"test message sent to {address}{shown} via {smtp}: {message.subject}, {format_size(len(message.data))}"
 
 
 # --- Status --------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import contextlib
 import errno
 import html
 import io
-import ipaddress
 import json
 import logging
 import re
@@ -36,13 +35,15 @@ from typing import Any
 
 import pypdfium2
 
-from .build import output_paths
-from .errors import DossierError, display_path
-from .load import IMAGE_KEYS, load_issue
-from .model import Issue
-from .pdf import print_pdf
-from .project import ASSET_TYPES, Project
-from .render import render_html
+from ..build import output_paths
+from ..errors import DossierError
+from ..files import display_path
+from ..manifest.load import IMAGE_KEYS, load_issue
+from ..manifest.model import Issue
+from ..net import is_loopback
+from ..pdf import print_pdf
+from ..project import ASSET_TYPES, Project
+from ..render import render_html
 
 logger = logging.getLogger(__name__)
 
@@ -433,21 +434,12 @@ class PreviewServer:
 
     def host_allowed(self, host_header: str | None) -> bool:
         """On loopback, refuse other Host names: a web page cannot reach the preview by DNS rebinding."""
-        if not _is_loopback(self.host):
+        if not is_loopback(self.host):
             return True
         if not host_header:
             return False
         name = urllib.parse.urlsplit(f"//{host_header}").hostname or ""
         return name in _LOOPBACK_NAMES or name == self.host
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -730,7 +722,7 @@ def serve_preview(
     report(f"previewing {display_path(manifest, project.root)} at {server.url} (Ctrl-C to stop)")
     try:
         server.start()
-        if not _is_loopback(host):
+        if not is_loopback(host):
             report(f"warning: {host} is not loopback: other machines on the network can read the draft")
         if open_browser:
             webbrowser.open(server.url)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DossierError, Problem
-from .model import email_address
+from ..errors import DossierError, Problem
+from ..manifest.model import email_address
 
 # Headers a spreadsheet may use for the address column; all mean "email".
 EMAIL_COLUMNS = {"email", "e_mail", "mail", "courriel"}

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import DossierError
+from ..errors import DossierError
+from ..net import is_loopback
 
 SMTP_TIMEOUT = 60.0
 Security = Literal["starttls", "ssl", "none"]
@@ -60,7 +61,7 @@ class SmtpConfig:
             raise DossierError("DOSSIER_SMTP_USER is set but DOSSIER_SMTP_PASSWORD is not: set both, or neither")
         if password and not user:
             raise DossierError("DOSSIER_SMTP_PASSWORD is set but DOSSIER_SMTP_USER is not: set both, or neither")
-        if user and security == "none" and not _is_loopback(host):
+        if user and security == "none" and not is_loopback(host):
             raise DossierError(
                 f"DOSSIER_SMTP_SECURITY=none would send the password unencrypted to {host}: "
                 "use starttls or ssl"
@@ -73,13 +74,6 @@ class SmtpConfig:
     def __str__(self) -> str:
         who = f" as {self.user}" if self.user else ""
         return f"{self.host}:{self.port} ({self.security}{who})"
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 class _QuickDotStuffing:

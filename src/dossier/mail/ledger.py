@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DossierError
+from ..errors import DossierError
 
 DEFAULT_LEDGER = Path(".dossier") / "deliveries.sqlite"
 SCHEMA_VERSION = 1
