@@ -184,3 +184,22 @@ def test_colours_too_light_for_text(project: Path):
         f"{MANIFEST}:{line_of(manifest, 'colour: ')}: colour #ffcc00 is too light for text on white "
         "(1.5:1, at least 4.5:1 is needed): choose a darker shade\n"
     )
+
+
+def test_images_of_back_pages_and_the_logo_are_checked_like_cards(project: Path):
+    # What a numéro prints comes from Issue.images(): publication.yaml's images are not forgotten.
+    Image.new("RGB", (60, 40), (20, 120, 60)).save(project / "vignette.png")
+    Image.new("RGB", (60, 40), (120, 20, 60)).save(project / "logo.png")
+    publication = project / "publication.yaml"
+    edit(publication, "  chaire:\n", "  chaire:\n    image: vignette.png\n")
+    text = publication.read_text(encoding="utf-8")
+    publication.write_text("logo: logo.png\n" + text, encoding="utf-8")
+    result = run("check", "3")
+    assert result.exit_code == 1
+    page_line = line_of(publication, "image: vignette.png")
+    logo_line = line_of(publication, "logo: logo.png")
+    out = result.stdout.splitlines()
+    assert f"publication.yaml:{page_line}: image without alt text: describe it in 'alt' " \
+           "(what a reader who cannot see it should know)" in out
+    assert any(line.startswith(f"publication.yaml:{page_line}: vignette.png: 60×40 px print at ") for line in out), out
+    assert any(line.startswith(f"publication.yaml:{logo_line}: logo.png: 60×40 px print at ") for line in out), out

@@ -8,16 +8,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build_issue
-from .check import check_issue
 from .files import display_path
-from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
-from .mail.smtp import SmtpConfig
-from .manifest.load import load_issue
-from .manifest.schema import schema_text, write_schema
-from .preview import serve_preview
 from .project import Project
-from .scaffold import new_issue
+
+# Each command imports its feature inside the function: `dossier --help` and `dossier validate`
+# must not pay for WeasyPrint, the mail code or the preview server.
 
 ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
 
@@ -34,6 +29,8 @@ def cli() -> None:
 @cli.command(help=f"Check a numéro's manifest and report every problem. {ISSUE_HELP}")
 @click.argument("issue")
 def validate(issue: str) -> None:
+    from .manifest import load_issue
+
     project = Project.find()
     manifest = project.manifest_for(issue)
     loaded = load_issue(project, manifest)
@@ -53,6 +50,8 @@ def validate(issue: str) -> None:
     "--pdf-a", "archive", is_flag=True, help="Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."
 )
 def build(issue: str, strict: bool, draft: bool, archive: bool) -> None:
+    from .build import build_issue
+
     project = Project.find()
     result = build_issue(project, issue, strict=strict, draft=draft, archive=archive)
     for warning in result.warnings:
@@ -73,6 +72,8 @@ def build(issue: str, strict: bool, draft: bool, archive: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
 def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
+    from .preview import serve_preview
+
     project = Project.find()
     serve_preview(
         project, issue, host=host, port=port, open_browser=open_browser, report=lambda line: click.echo(line, err=True)
@@ -100,6 +101,9 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
               help="The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite).")
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
          rate: int | None, status: bool, ledger: Path | None) -> None:
+    from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
+    from .mail.smtp import SmtpConfig
+
     if really_send + bool(test_address) + status > 1:
         raise click.UsageError("choose one of --send, --test and --status")
     if partners_file is None and not (status or test_address):
@@ -130,6 +134,8 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
 @click.option("--online", is_flag=True, help="Also reach every link (a day's cache in .dossier/links.json).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each link with --online.")
 def check(issue: str, online: bool, timeout: float) -> None:
+    from .check import check_issue
+
     project = Project.find()
     findings = check_issue(project, issue, online=online, timeout=timeout)
     for finding in findings:
@@ -149,6 +155,8 @@ def check(issue: str, online: bool, timeout: float) -> None:
 @click.option("--number", type=click.IntRange(min=1), metavar="N",
               help="The new numéro's number (default: the highest in issues/ plus one).")
 def new(number: int | None) -> None:
+    from .scaffold import new_issue
+
     project = Project.find()
     scaffold = new_issue(project, number)
     if scaffold.schema_written is not None:
@@ -165,6 +173,8 @@ def new(number: int | None) -> None:
 @click.option("--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the schema to FILE (atomically) instead of printing it, and print FILE.")
 def schema(output: Path | None) -> None:
+    from .manifest.schema import schema_text, write_schema
+
     if output is None:
         click.echo(schema_text(), nl=False)
     else:

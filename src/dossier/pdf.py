@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import weasyprint
+from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import DossierError
@@ -102,22 +103,87 @@ ACCESSIBLE = "pdf/ua-1"
 ARCHIVE = "pdf/a-3a"
 
 
+def _base_url(project: Project, html_path: Path) -> str:
+    return PROJECT_URL + html_path.resolve().relative_to(project.root.resolve()).as_posix()
+
+
 def _render(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher) -> weasyprint.Document:
-    base_url = PROJECT_URL + html_path.resolve().relative_to(project.root.resolve()).as_posix()
+    base_url = _base_url(project, html_path)
     # Image options act when images are loaded, during layout: they go to render().
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         dpi=IMAGE_DPI, jpeg_quality=JPEG_QUALITY
     )
 
 
-def lay_out(project: Project, html: str, html_path: Path) -> weasyprint.Document:
-    """The laid-out pages of ``html`` (for checks that need printed sizes), with the same limits as print_pdf."""
+@dataclass(frozen=True)
+class PrintedImage:
+    """An image as laid out: its project file, its pixels and the CSS pixels (96 per inch) it fills."""
+
+    source: str  # project-relative path
+    pixels: tuple[int, int]
+    size: tuple[float, float]
+    fit: str  # the CSS object-fit
+    page: int
+
+
+@dataclass(frozen=True)
+class PrintedElement:
+    """A fragment of an element with an id, on one page: cards split over pages have several."""
+
+    id: str
+    tag: str
+    classes: tuple[str, ...]
+    page: int
+    height: float  # margin height, CSS pixels
+
+
+@dataclass
+class Layout:
+    """What checks need of the laid-out pages, without WeasyPrint's boxes."""
+
+    page_height: float
+    images: list[PrintedImage]
+    elements: list[PrintedElement]
+
+
+def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
+    """Lay out ``html`` with the same limits as print_pdf and measure its images and identified elements.
+
+    WeasyPrint's private page boxes are read here and nowhere else.
+    """
     fetcher = ProjectFetcher(project.root)
     with _weasyprint_warnings():
         document = _render(project, html, html_path, fetcher)
     if fetcher.failures:
         raise DossierError("\n".join(fetcher.failures))
-    return document
+    base_url = _base_url(project, html_path)
+    layout = Layout(document.pages[0]._page_box.height if document.pages else 0, [], [])
+    for number, page in enumerate(document.pages, start=1):
+        for box in _walk_boxes(page._page_box):
+            element = box.element
+            if element is None:
+                continue
+            if element.get("id") and box.element_tag in {"article", "section", "div"}:
+                classes = tuple((element.get("class") or "").split())
+                layout.elements.append(PrintedElement(element.get("id"), box.element_tag, classes, number,
+                                                      box.margin_height()))
+            if isinstance(box, boxes.ReplacedBox) and box.element_tag == "img":
+                pixels = (getattr(box.replacement, "width", 0), getattr(box.replacement, "height", 0))
+                source = _project_file(urllib.parse.urljoin(base_url, element.get("src") or ""))
+                if source and all(pixels) and box.width and box.height:
+                    layout.images.append(PrintedImage(source, pixels, (box.width, box.height),
+                                                      box.style["object_fit"], number))
+    return layout
+
+
+def _walk_boxes(box: boxes.Box) -> Iterator[boxes.Box]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk_boxes(child)
+
+
+def _project_file(url: str) -> str | None:
+    return urllib.parse.unquote(url.removeprefix(PROJECT_URL)) if url.startswith(PROJECT_URL) else None
 
 
 @dataclass(frozen=True)

@@ -8,92 +8,21 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestError, Problem
 from ..files import display_path
 from ..project import Project
 from . import model
-from .model import FieldPath, Issue, Publication
+from .model import Issue, Publication
+from .yamlfile import Document, FieldPath, Location, compose, dotted, locate, merge, sub_lines
 
-Location = tuple[str, int]  # (file as shown, line)
+__all__ = ["FieldPath", "Location", "load_issue", "load_issue_with_lines", "load_publication", "locate"]
+
 IMAGE_KEYS = {"image", "logo"}
-
-
-@dataclass
-class Document:
-    """A YAML file's data and, for every field path, where it was written."""
-
-    data: Any
-    lines: dict[FieldPath, Location] = field(default_factory=dict)
-
-
-# The C composer (when PyYAML has it) keeps line marks and is several times faster.
-_Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# One constructor for scalars: YAML's own types (int, date, bool…), as safe_load gives them.
-_SCALARS = yaml.SafeLoader("")
-
-
-def _compose(path: Path, shown: str, problems: list[Problem]) -> Document:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(shown, 0, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8"))
-        return Document(None)
-    try:
-        node = yaml.compose(text, Loader=_Composer)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        what = exc.problem or exc.context or "invalid YAML"
-        hint = "check this line's indentation and the line before; quote text that contains ': ' or starts with a symbol"
-        problems.append(Problem(shown, line, "", f"YAML syntax error: {what} ({hint})"))
-        return Document(None)
-    if node is None:
-        return Document({}, {(): (shown, 1)})
-    doc = Document(None)
-    doc.data = _construct(node, (), shown, doc.lines, problems)
-    return doc
-
-
-def _construct(node: yaml.Node, path: FieldPath, shown: str, lines: dict, problems: list[Problem]) -> Any:
-    lines.setdefault(path, (shown, node.start_mark.line + 1))
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _SCALARS.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str | int):
-                problems.append(
-                    Problem(shown, key_node.start_mark.line + 1, _dotted(path), "a key must be a plain name")
-                )
-                continue
-            if key in result:
-                problems.append(
-                    Problem(shown, key_node.start_mark.line + 1, _dotted((*path, key)), "given twice: keep one")
-                )
-                continue
-            lines[(*path, key)] = (shown, key_node.start_mark.line + 1)
-            result[key] = _construct(value_node, (*path, key), shown, lines, problems)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, i), shown, lines, problems) for i, item in enumerate(node.value)]
-    try:
-        return _SCALARS.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError):
-        # e.g. 2020-13-03 looks like a timestamp but is none: the model says what is wrong.
-        return node.value
-
-
-def _dotted(path: FieldPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
@@ -161,42 +90,13 @@ def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
     return tuple(part for part in loc if isinstance(part, int) or not ("[" in part or part in _UNION_MEMBERS))
 
 
-def locate(lines: dict[FieldPath, Location], path: FieldPath, fallback: Location) -> Location:
-    """Where ``path`` was written, or its nearest written parent (a missing field: its mapping)."""
-    while path not in lines and path:
-        path = path[:-1]
-    return lines.get(path, fallback)
-
-
 def _problems_from(exc: ValidationError, lines: dict, model: type[BaseModel], fallback: Location) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = _clean_loc(error["loc"])
         file, line = locate(lines, loc, fallback)
-        problems.append(Problem(file, line, _dotted(loc), _message(error, model, loc)))
+        problems.append(Problem(file, line, dotted(loc), _message(error, model, loc)))
     return problems
-
-
-def _sub_lines(lines: dict[FieldPath, Location], key: Any) -> dict[FieldPath, Location]:
-    """The lines below ``key``, relative to it."""
-    return {path[1:]: where for path, where in lines.items() if path[:1] == (key,)}
-
-
-def _merge(base: Document, override: Document) -> Document:
-    """Deep-merge ``override`` over ``base``; the lines follow whichever value wins."""
-    if not isinstance(base.data, dict) or not isinstance(override.data, dict):
-        return override if override.data is not None else base
-    data = dict(base.data)
-    lines = dict(base.lines)
-    for key, value in override.data.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            merged = _merge(Document(data[key], _sub_lines(lines, key)), Document(value, _sub_lines(override.lines, key)))
-        else:
-            merged = Document(value, _sub_lines(override.lines, key))
-        data[key] = merged.data
-        lines = {path: where for path, where in lines.items() if path[:1] != (key,)}
-        lines.update({(key, *path): where for path, where in merged.lines.items()})
-    return Document(data, lines)
 
 
 def _rebase_images(data: Any, root: Path, base: Path) -> None:
@@ -221,8 +121,8 @@ def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict
     """Like load_issue, with where each field was written: field path → (file as shown, line)."""
     problems: list[Problem] = []
     shown = display_path(manifest, project.root)
-    issue_doc = _compose(manifest, shown, problems)
-    pub_doc = _compose(project.publication_file, display_path(project.publication_file, project.root), problems)
+    issue_doc = compose(manifest, shown, problems)
+    pub_doc = compose(project.publication_file, display_path(project.publication_file, project.root), problems)
     if problems:
         raise ManifestError(problems)
     if not isinstance(issue_doc.data, dict):
@@ -231,8 +131,8 @@ def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict
         raise ManifestError([Problem(pub_doc.lines.get((), (shown, 1))[0], 1, "", "expected publication fields")])
 
     _rebase_images(pub_doc.data, project.root, manifest.parent)
-    override = Document(issue_doc.data.get("publication", {}), _sub_lines(issue_doc.lines, "publication"))
-    publication = _merge(pub_doc, override)
+    override = Document(issue_doc.data.get("publication", {}), sub_lines(issue_doc.lines, "publication"))
+    publication = merge(pub_doc, override)
     data = {**issue_doc.data, "publication": publication.data}
     lines = {k: v for k, v in issue_doc.lines.items() if k[:1] != ("publication",)}
     lines.update({("publication", *k): v for k, v in publication.lines.items()})
@@ -277,7 +177,7 @@ def load_publication(project: Project) -> Publication:
     """Validate publication.yaml alone (for commands that need no numéro)."""
     problems: list[Problem] = []
     shown = display_path(project.publication_file, project.root)
-    doc = _compose(project.publication_file, shown, problems)
+    doc = compose(project.publication_file, shown, problems)
     if problems:
         raise ManifestError(problems)
     try:

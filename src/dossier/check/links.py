@@ -1,0 +1,72 @@
+"""``dossier check --online``: reach every address, a few at a time, and remember the good ones for a day.
+
+Invariant: only a complete success is cached; a link that failed or timed out is asked again next time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..files import write_atomically
+from ..manifest import FieldPath
+
+LINK_TIMEOUT = 10.0
+LINK_WORKERS = 8
+LINK_CACHE_DAYS = 1
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    field: FieldPath
+
+
+def check_links(links: list[Link], *, timeout: float, cache_path: Path) -> list[tuple[Link, str]]:
+    """Reach every address once (bounded concurrency); the ones that answered well are cached for a day."""
+    cache = _read_cache(cache_path)
+    now = time.time()
+    fresh = {url for url, checked in cache.items() if now - checked < LINK_CACHE_DAYS * 86400}
+    to_check = sorted({link.url for link in links if link.url.startswith("http") and link.url not in fresh})
+    with ThreadPoolExecutor(max_workers=LINK_WORKERS) as pool:
+        results = dict(zip(to_check, pool.map(lambda url: _reach(url, timeout), to_check), strict=True))
+    for url, problem in results.items():
+        if problem is None:
+            cache[url] = now
+    if results:
+        write_atomically(cache_path, json.dumps(cache, indent=1, sort_keys=True).encode())
+    return [(link, f"{link.url}: {results[link.url]}") for link in links if results.get(link.url)]
+
+
+def _reach(url: str, timeout: float) -> str | None:
+    """None when the address answers with success (after redirects), else what went wrong."""
+    headers = {"User-Agent": "dossier-link-check/1.0"}
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                if response.status < 400:
+                    return None
+        except urllib.error.HTTPError as exc:
+            if method == "HEAD" and exc.code in {403, 405, 501}:
+                continue  # some servers refuse HEAD: ask again with GET
+            return f"broken link: the server answers {exc.code} {exc.reason}"
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                return f"no answer within {timeout:g} s"
+            return f"unreachable: {reason}"
+    return "broken link"
+
+
+def _read_cache(path: Path) -> dict[str, float]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -1,0 +1,108 @@
+"""Checks on the manifest's content alone: insecure links, duplicates, placeholders, alt texts, contrast.
+
+Each rule yields ``(field path, message)``; check_issue turns field paths into ``file:line``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..manifest import FieldPath, Issue
+from ..manifest.model import PLACEHOLDER
+from ..manifest.typography import markdown_links
+from .links import Link
+
+# WCAG's minimum contrast for body text; theme colours print as text (place tags) on paper.
+MIN_CONTRAST = 4.5
+MARKDOWN_FIELDS = {"edito", "text", "intro", "contact"}
+
+
+def links(issue: Issue, content: dict[str, Any]) -> Iterator[Link]:
+    """Every address in the numéro (and its back pages), with the field that holds it."""
+
+    def walk(value: Any, path: FieldPath) -> Iterator[Link]:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "url" and isinstance(item, str):
+                    yield Link(item, (*path, key))
+                elif isinstance(item, str) and key in MARKDOWN_FIELDS:
+                    yield from (Link(url, (*path, key)) for url in markdown_links(item))
+                else:
+                    yield from walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, (*path, index))
+
+    yield from walk(content, ())
+    yield from walk(issue.publication.model_dump(include={"url", "pages"}), ("publication",))
+
+
+
+def placeholders(value: Any, path: FieldPath) -> Iterator[FieldPath]:
+    if isinstance(value, str) and PLACEHOLDER.casefold() in value.casefold():
+        yield path
+    elif isinstance(value, dict) and "porteurs" in value:  # an initiative: one finding for the card
+        if any(PLACEHOLDER.casefold() in str(item).casefold() for item in value.values()):
+            yield (*path, "title")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from placeholders(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from placeholders(item, (*path, index))
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def duplicates(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
+    seen: dict[str, tuple[int, int]] = {}
+    for t, theme in enumerate(issue.practices):
+        for i, initiative in enumerate(theme.initiatives):
+            if PLACEHOLDER.casefold() in initiative.title.casefold():
+                continue  # reported as a placeholder
+            for key in (_normalised(initiative.title), _normalised(initiative.text)):
+                if key in seen and seen[key] != (t, i):
+                    first_t, first_i = seen[key]
+                    first = issue.practices[first_t].initiatives[first_i].title
+                    yield (
+                        ("practices", t, "initiatives", i, "title"),
+                        f"the same initiative as «\u202f{first}\u202f» in {issue.practices[first_t].theme}: keep one",
+                    )
+                    break
+                seen.setdefault(key, (t, i))
+
+
+def images_without_alt(issue: Issue) -> Iterator[FieldPath]:
+    for image in issue.images():
+        if not image.alt:
+            yield image.field
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a #RRGGBB colour against white paper."""
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+def contrast_findings(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
+    colours = [(("publication", "colours", "accent"), issue.publication.colours.accent)]
+    colours += [(("practices", t, "colour"), theme.colour) for t, theme in enumerate(issue.practices) if theme.colour]
+    colours += [(("publication", "colours", "themes", n), c) for n, c in enumerate(issue.publication.colours.themes)]
+    for field, colour in colours:
+        ratio = contrast_on_white(colour)
+        if ratio < MIN_CONTRAST:
+            yield field, (
+                f"colour {colour} is too light for text on white ({ratio:.1f}:1, at least {MIN_CONTRAST}:1 is needed): "
+                "choose a darker shade"
+            )
+
+

@@ -1,0 +1,219 @@
+"""The manifest's field types: validators that check and typeset a value, with the JSON Schema editors see.
+
+Text fields get French spacing as they are validated, so every later stage (HTML, PDF,
+mail) sees typeset text. Image paths are checked against the files on disk through the
+validation context (``base``: the manifest's folder, ``root``: the project folder) and
+come out project-relative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
+
+from .typography import french, markdown_links
+
+# What "dossier new" writes where the editor must write; "dossier check" reports what is left of it.
+PLACEHOLDER = "À compléter"
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".svg", ".webp", ".gif"}
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return french(" ".join(value.split()))
+
+
+# What an address must start with; the JSON Schema uses it too, so editors flag the same addresses.
+URL_START = r"^(https?://[^/\s]+\.[^/\s]+|mailto:[^@\s]+@[^@\s]+\.\w+)"
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    if value in {"#", ""} or value.startswith("#"):
+        raise ValueError(f"'{value}' is a placeholder, not an address: leave the url out until it is known")
+    if re.search(r"\s", value):
+        raise ValueError(f"'{value}' contains a space: write the address without spaces")
+    if not re.match(URL_START, value):
+        raise ValueError(f"'{value}' is not a web address: write it in full, starting with https://")
+    return value
+
+
+def _markdown(value: str) -> str:
+    for target in markdown_links(value):
+        try:
+            _url(target)
+        except ValueError as exc:
+            raise ValueError(f"link {exc}") from None
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+def _image(value: str, info: ValidationInfo) -> str:
+    context = info.context or {}
+    base, root = context.get("base"), context.get("root")
+    if Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+        raise ValueError(f"'{value}' is not an image: use a .jpg, .png, .svg or .webp file")
+    if base is None or root is None:
+        return value
+    path = (Path(base) / value).resolve()
+    if not path.is_relative_to(Path(root).resolve()):
+        raise ValueError(f"'{value}' is outside the project folder: copy the image into the numéro's folder")
+    if not path.is_file():
+        raise ValueError(f"image '{value}' not found: put the file beside the manifest or correct the name")
+    return path.relative_to(Path(root).resolve()).as_posix()
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValueError(f"'{value}' is not a colour: write it as #RRGGBB, e.g. #1b4f72")
+    return value.lower()
+
+
+def _as_str(value: Any) -> Any:
+    # YAML reads 2020 or 3.0 as numbers; a text field takes them as written.
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+# The JSON Schema of each type, as an editor sees the YAML: plain strings with the patterns the validators check.
+_TEXT_SCHEMA = {"type": "string", "minLength": 1}
+_IMAGE_PATTERN = r"\.(" + "|".join(
+    "".join(f"[{c}{c.upper()}]" for c in suffix[1:]) for suffix in sorted(IMAGE_SUFFIXES)
+) + ")$"  # no inline (?i) in JSON Schema's regex dialect
+_DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"
+
+Text = Annotated[str, BeforeValidator(_as_str), AfterValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown), WithJsonSchema(_TEXT_SCHEMA)]
+Url = Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_START + r"\S*$"})]
+ImagePath = Annotated[str, AfterValidator(_image), WithJsonSchema({"type": "string", "pattern": _IMAGE_PATTERN})]
+Colour = Annotated[str, AfterValidator(_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
+
+
+class Month(BaseModel):
+    """A month without a day (``2020-04``)."""
+
+    model_config = ConfigDict(frozen=True)
+    year: int
+    month: int
+
+    def french(self) -> str:
+        return f"{MONTHS[self.month - 1]} {self.year}"
+
+
+def _issue_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date | Month):
+        return value
+    if isinstance(value, str):
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value.strip()):
+            year, month = int(m[1]), int(m[2])
+            if 1 <= month <= 12:
+                return Month(year=year, month=month)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+    raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD (2020-04-03) or YYYY-MM (2020-04)")
+
+
+def _article_date(value: Any) -> Any:
+    try:
+        return _issue_date(value)
+    except ValueError:
+        if isinstance(value, str) and value.strip():
+            return french(value.strip())  # free text such as "avril 2020"
+        raise
+
+
+IssueDate = Annotated[
+    dt.date | Month, BeforeValidator(_issue_date), WithJsonSchema({"type": "string", "pattern": _DATE_PATTERN})
+]
+ArticleDate = Annotated[dt.date | Month | str, BeforeValidator(_article_date), WithJsonSchema(_TEXT_SCHEMA)]
+
+
+def french_date(value: dt.date | Month | str | None) -> str:
+    """3 avril 2020, avril 2020, or free text as written."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day}\u00a0{MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, Month):
+        return value.french()
+    return value
+
+
+# An address as a mail server accepts it without SMTPUTF8: local@domain.tld, ASCII only.
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_address(value: str) -> str:
+    """A bare email address, stripped; ValueError saying what is wrong otherwise."""
+    address = value.strip()
+    shown = address.encode("unicode_escape").decode("ascii") if re.search(r"[\r\n\t]", address) else address
+    if not address:
+        raise ValueError("empty: write an address such as name@example.org")
+    if "<" in address or re.search(r"\s", address):
+        raise ValueError(f"'{shown}' is not a bare address: write only name@example.org, without name or spaces")
+    if len(address) > 254 or not _ADDRESS.fullmatch(address):
+        raise ValueError(f"'{shown}' is not an email address: write it as name@example.org")
+    return address
+
+
+def _template_source(value: str) -> str:
+    # Syntax errors surface when the manifest is loaded, at the field's line.
+    try:
+        jinja2.Environment().parse(value)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ValueError(f"template syntax error on its line {exc.lineno}: {exc.message}") from None
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def one_line(value: str) -> str:
+    value = " ".join(str(value).split())
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def https_template(value: str) -> str:
+    if not value.strip().startswith("https://"):
+        raise ValueError(f"'{value.strip()}' is not an https address: mail clients only use https:// links here")
+    return _template_source(value.strip())
+
+
+def file_name(value: str) -> str:
+    if "/" in value or "\\" in value or not value.lower().endswith(".pdf"):
+        raise ValueError(f"'{value}' is not a file name ending in .pdf, such as dossier-special-03.pdf")
+    return one_line(value)
+
+
+EmailAddress = Annotated[str, AfterValidator(email_address)]
+TemplateSource = Annotated[str, AfterValidator(_template_source)]
