@@ -40,6 +40,24 @@ def project(tmp_path: Path) -> Iterator[Path]:
         os.chdir(cwd)
 
 
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Iterator[Path]:
+    """A small fictional numéro (tests/fixtures/mini) with the real templates and styles, as the current folder.
+
+    For tests of one rule: no back pages, four short pages, printed in about a third of the sample's time.
+    """
+    root = tmp_path / "mini"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
+    for name in ("templates", "styles"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        yield root
+    finally:
+        os.chdir(cwd)
+
+
 def run(*args: str) -> Result:
     """Run the CLI in the current folder; stdout and stderr kept apart."""
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)

@@ -150,3 +150,26 @@ def test_thirty_large_photos_print_under_two_megabytes(project: Path):
     # A card's image prints about 80 mm wide: at most 200 dpi is 630 px, not the 3000 px given.
     assert all(width <= 700 for width, _ in sizes), sizes
     assert sorted(alts) == sorted(f"Photo de l'initiative {n}" for n in range(1, 31))
+
+
+def test_reproducible_and_said_once_without_harfbuzz_subset(mini_project: Path, monkeypatch: pytest.MonkeyPatch):
+    # Where libharfbuzz-subset0 is missing WeasyPrint subsets fonts with fontTools, which writes
+    # the current time into each font unless SOURCE_DATE_EPOCH fixes it.
+    import time
+
+    import weasyprint.pdf.fonts
+
+    from dossier.pdf import NO_HARFBUZZ_SUBSET
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = run("build", "1")
+    assert first.exit_code == 0, first.stderr
+    assert first.stderr.count("warning: ") == 1
+    assert f"warning: {NO_HARFBUZZ_SUBSET}\n" in first.stderr
+    pdf = mini_project / "output/dossier-special-01.pdf"
+    before = pdf.read_bytes()
+    time.sleep(1.1)  # fontTools' timestamps have a resolution of one second
+    assert run("build", "1").exit_code == 0
+    assert pdf.read_bytes() == before
+    assert "SOURCE_DATE_EPOCH" not in __import__("os").environ

@@ -73,7 +73,8 @@ def build_issue(
             SourceFile(f"{issue.slug}.yaml", manifest.read_bytes(), f"Manifeste du numéro {issue.number}", date),
             SourceFile("publication.yaml", project.publication_file.read_bytes(), "Contenu commun de la publication", date),
         ]
-    printed = print_pdf(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive, sources=sources)
+    printed = print_pdf(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive,
+                        sources=sources, fixed_time=_source_date(issue))
     printed_at = time.perf_counter()
     write_atomically(html_path, html.encode("utf-8"))
     write_atomically(pdf_path, printed.data)
