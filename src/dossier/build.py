@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import write_atomically
+from .files import write_all_atomically
 from .manifest.load import load_issue
 from .manifest.model import Issue
 from .pdf import SourceFile, print_pdf
@@ -76,8 +76,8 @@ def build_issue(
     printed = print_pdf(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive,
                         sources=sources, fixed_time=_source_date(issue))
     printed_at = time.perf_counter()
-    write_atomically(html_path, html.encode("utf-8"))
-    write_atomically(pdf_path, printed.data)
+    # Both or neither: a PDF never stands beside the draft of another version.
+    write_all_atomically([(html_path, html.encode("utf-8")), (pdf_path, printed.data)])
     finished = time.perf_counter()
     return BuildResult(
         issue=issue,

@@ -8,11 +8,17 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import printable
 from .files import display_path
 from .project import Project
 
 # Each command imports its feature inside the function: `dossier --help` and `dossier validate`
 # must not pay for WeasyPrint, the mail code or the preview server.
+
+def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a line that may hold text from a manifest or a partner list, terminal controls escaped."""
+    click.echo(printable(message), err=err, nl=nl)
+
 
 ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
 
@@ -35,7 +41,7 @@ def validate(issue: str) -> None:
     manifest = project.manifest_for(issue)
     loaded = load_issue(project, manifest)
     initiatives = sum(len(theme.initiatives) for theme in loaded.practices)
-    click.echo(
+    echo(
         f"{display_path(manifest, project.root)}: valid: numéro {loaded.number}, "
         f"{initiatives} initiatives in {len(loaded.practices)} themes, "
         f"{len(loaded.resources)} resources, {sum(len(t.articles) for t in loaded.readings)} readings"
@@ -55,13 +61,13 @@ def build(issue: str, strict: bool, draft: bool, archive: bool) -> None:
     project = Project.find()
     result = build_issue(project, issue, strict=strict, draft=draft, archive=archive)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(
+        echo(f"warning: {warning}", err=True)
+    echo(
         f"{result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s; "
         f"draft: {display_path(result.html_path, project.root)}",
         err=True,
     )
-    click.echo(display_path(result.pdf_path, Path.cwd()))
+    echo(display_path(result.pdf_path, Path.cwd()))
 
 
 @cli.command(
@@ -76,7 +82,7 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
 
     project = Project.find()
     serve_preview(
-        project, issue, host=host, port=port, open_browser=open_browser, report=lambda line: click.echo(line, err=True)
+        project, issue, host=host, port=port, open_browser=open_browser, report=lambda line: echo(line, err=True)
     )
 
 
@@ -110,21 +116,21 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
         raise click.UsageError("give the partner list: --partners FILE (a .csv or .yaml file)")
     project = Project.find()
     if status:
-        click.echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
+        echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
         return
     smtp = SmtpConfig.from_environ() if really_send or test_address else None
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address)
     if mailing.built is not None:
-        click.echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing or older than its sources)",
+        echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing or older than its sources)",
                    err=True)
     if smtp is None:
-        click.echo("\n".join(write_dry_run(mailing).lines()))
+        echo("\n".join(write_dry_run(mailing).lines()))
     elif test_address:
-        click.echo(send_test(mailing, smtp, test_address))
+        echo(send_test(mailing, smtp, test_address))
     else:
         with click.progressbar(length=len(mailing.pending), label="sending", show_pos=True, file=sys.stderr) as bar:
             report = send_mailing(mailing, smtp, rate=rate, progress=lambda event: bar.update(1))
-        click.echo("\n".join(report.lines()))
+        echo("\n".join(report.lines()))
         if report.failures:
             raise SendFailures(report.failure_message())
 
@@ -139,8 +145,8 @@ def check(issue: str, online: bool, timeout: float) -> None:
     project = Project.find()
     findings = check_issue(project, issue, online=online, timeout=timeout)
     for finding in findings:
-        click.echo(str(finding))
-    click.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", err=True)
+        echo(str(finding))
+    echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", err=True)
     if findings:
         raise SystemExit(1)
 
@@ -160,8 +166,8 @@ def new(number: int | None) -> None:
     project = Project.find()
     scaffold = new_issue(project, number)
     if scaffold.schema_written is not None:
-        click.echo(f"wrote {display_path(scaffold.schema_written, project.root)} (the manifest's schema)", err=True)
-    click.echo(display_path(scaffold.manifest, Path.cwd()))
+        echo(f"wrote {display_path(scaffold.schema_written, project.root)} (the manifest's schema)", err=True)
+    echo(display_path(scaffold.manifest, Path.cwd()))
 
 
 @cli.command(
@@ -176,9 +182,9 @@ def schema(output: Path | None) -> None:
     from .manifest.schema import schema_text, write_schema
 
     if output is None:
-        click.echo(schema_text(), nl=False)
+        echo(schema_text(), nl=False)
     else:
-        click.echo(display_path(write_schema(output), Path.cwd()))
+        echo(display_path(write_schema(output), Path.cwd()))
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ try/except: click prints ``format_message()`` and exits with ``exit_code``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
@@ -25,6 +26,16 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+# Characters a terminal acts on instead of showing (escape sequences, bidi overrides): text
+# from a manifest or a partner list could otherwise rewrite the screen or hide a warning.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters shown as escapes (\\x1b)."""
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
 class DossierError(click.ClickException):
     """A failure the user can fix; its message says what to do."""
 
@@ -32,7 +43,7 @@ class DossierError(click.ClickException):
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         # click prefixes "Error: "; our messages already start with file:line.
-        click.echo(self.format_message(), err=True, file=file)
+        click.echo(printable(self.format_message()), err=True, file=file)
 
 
 class ManifestError(DossierError):

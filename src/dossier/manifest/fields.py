@@ -14,9 +14,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 
+from .images import image_problem
 from .typography import french, markdown_links
+
+# Dates a numéro or an article can plausibly have (PDF/A cannot write year 0, for one).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+# A numéro's number: issues/NN/ and the PDF's name are made from it.
+MAX_NUMBER = 9999
+NumeroNumber = Annotated[
+    int, Field(strict=True, ge=1, le=MAX_NUMBER), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_NUMBER})
+]
 
 # What "dossier new" writes where the editor must write; "dossier check" reports what is left of it.
 PLACEHOLDER = "À compléter"
@@ -81,6 +90,8 @@ def _image(value: str, info: ValidationInfo) -> str:
         raise ValueError(f"'{value}' is outside the project folder: copy the image into the numéro's folder")
     if not path.is_file():
         raise ValueError(f"image '{value}' not found: put the file beside the manifest or correct the name")
+    if problem := image_problem(path):
+        raise ValueError(f"image '{value}' {problem}")
     return path.relative_to(Path(root).resolve()).as_posix()
 
 
@@ -121,6 +132,13 @@ class Month(BaseModel):
 
 
 def _issue_date(value: Any) -> Any:
+    date = _parse_date(value)
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(f"'{value}': the year {date.year} is not plausible: write a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return date
+
+
+def _parse_date(value: Any) -> dt.date | Month:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date | Month):

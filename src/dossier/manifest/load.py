@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestError, Problem
 from ..files import display_path
-from ..project import Project
+from ..project import MANIFEST_FILE, Project
 from . import model
 from .model import Issue, Publication
 from .yamlfile import Document, FieldPath, Location, compose, dotted, locate, merge, sub_lines
@@ -73,10 +73,19 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> s
     if kind in {"string_type", "str_type"}:
         return "expected text"
     if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"'{error['input']}' is not a whole number: write digits, e.g. 4"
-    if kind == "greater_than":
-        return f"'{error['input']}' must be a positive number"
+        if isinstance(error["input"], str) and error["input"].strip().isdigit():
+            return f"'{_short(error['input'])}' is written as text: write the number without quotes, e.g. 4"
+        return f"'{_short(error['input'])}' is not a whole number: write digits, e.g. 4"
+    if kind in {"greater_than", "greater_than_equal"}:
+        return f"'{_short(error['input'])}' must be a positive number"
+    if kind == "less_than_equal":
+        return f"'{_short(error['input'])}' is too large: a numéro's number goes up to {error['ctx']['le']}"
     return error["msg"][0].lower() + error["msg"][1:]
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 # pydantic names the member of a union that failed ("str", "Page", "function-after[…]")
@@ -149,10 +158,34 @@ def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict
             Problem(p.file, p.line, p.field.removeprefix("publication."), p.message) if p.file == pub_shown else p
             for p in _problems_from(exc, lines, Issue, (shown, 1))
         ]
+    else:
+        problems += _numbering_problems(project, manifest, issue.number, lines[("number",)])
     if problems:
         raise ManifestError(problems)
     issue._manifest = manifest.resolve()
     return issue, lines
+
+
+def _numbering_problems(project: Project, manifest: Path, number: int, where: Location) -> list[Problem]:
+    """A numéro's number names its files (output/dossier-special-NN.pdf, its deliveries): it must be its own.
+
+    A folder copied from last month with ``number:`` left unchanged would otherwise print
+    over the other numéro's PDF and be taken as already mailed.
+    """
+    folder = manifest.resolve().parent
+    issues = project.issues_dir.resolve()
+    if folder.parent == issues and folder.name.isdigit():
+        if int(folder.name) == number:
+            return []
+        message = (f"{number} does not match the folder issues/{folder.name}/: write number: {int(folder.name)} "
+                   f"(or move the file to issues/{number:02d}/)")
+        return [Problem(*where, "number", message)]
+    for owner in (issues / f"{number:02d}" / MANIFEST_FILE, issues / str(number) / MANIFEST_FILE):
+        if owner.is_file() and owner.resolve() != manifest.resolve():
+            message = (f"numéro {number} is {display_path(owner, project.root)}: give this manifest a number "
+                       "of its own, so that it does not print over that numéro's files")
+            return [Problem(*where, "number", message)]
+    return []
 
 
 def _page_reference_problems(data: dict, lines: dict) -> list[Problem]:

@@ -32,6 +32,7 @@ from .fields import (
     IssueDate,
     Markdown,
     Month,
+    NumeroNumber,
     TemplateSource,
     Text,
     Url,
@@ -53,7 +54,7 @@ class Strict(BaseModel):
 class BackIssue(Strict):
     """A "(RE)LIRE" entry: an earlier numéro."""
 
-    number: PositiveInt = Field(description="The earlier numéro's number.")
+    number: NumeroNumber = Field(description="The earlier numéro's number.")
     date: IssueDate | None = Field(None, description="When it came out: YYYY-MM-DD or YYYY-MM.")
     url: Url | None = Field(None, description="Its address in full (https://…); leave it out while unknown, never '#'.")
 
@@ -215,7 +216,7 @@ class ImageUse:
 class Issue(Strict):
     """A numbered dossier: the manifest ``issues/NN/issue.yaml``."""
 
-    number: PositiveInt = Field(description="The numéro: 4 for issues/04.")
+    number: NumeroNumber = Field(description="The numéro: 4 for issues/04.")
     title: Text = Field("Dossier spécial", description="The title on the cover.")
     subtitle: Text = Field(description="The theme line, on the cover and in the running footer.")
     date: IssueDate | None = Field(

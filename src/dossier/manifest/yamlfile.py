@@ -7,6 +7,7 @@ collected, never raised, so that every problem of a file is reported at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,30 @@ _Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.SafeLoader("")
 
 
+# Bounds on what a file may expand to: aliases can make a few hundred bytes stand for
+# billions of values ("billion laughs"). A real numéro has a few thousand values at most.
+MAX_VALUES = 20_000
+MAX_DEPTH = 40
+# YAML forbids these characters in a file; PyYAML reports them without a line.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class _TooLarge(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
+
+
 def compose(path: Path, shown: str, problems: list[Problem]) -> Document:
+    """Read a YAML file with the line of every value; problems are appended, never raised."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(shown, 0, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8"))
+        return Document(None)
+    if bad := _FORBIDDEN.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.append(Problem(shown, line, "", f"invisible control character U+{ord(bad[0]):04X} in the text: "
+                                                 "delete it (it often comes from a copy-paste)"))
         return Document(None)
     try:
         node = yaml.compose(text, Loader=_Composer)
@@ -48,39 +68,72 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> Document:
         hint = "check this line's indentation and the line before; quote text that contains ': ' or starts with a symbol"
         problems.append(Problem(shown, line, "", f"YAML syntax error: {what} ({hint})"))
         return Document(None)
+    except yaml.YAMLError as exc:  # e.g. a character PyYAML's reader refuses
+        problems.append(Problem(shown, 0, "", f"not readable as YAML: {' '.join(str(exc).split())}"))
+        return Document(None)
     if node is None:
         return Document({}, {(): (shown, 1)})
     doc = Document(None)
-    doc.data = _construct(node, (), shown, doc.lines, problems)
+    builder = _Builder(shown, doc.lines, problems)
+    try:
+        doc.data = builder.construct(node, (), 0)
+    except _TooLarge as exc:
+        problems.append(Problem(shown, exc.line, "", exc.message))
+        return Document(None)
     return doc
 
 
-def _construct(node: yaml.Node, path: FieldPath, shown: str, lines: dict, problems: list[Problem]) -> Any:
-    lines.setdefault(path, (shown, node.start_mark.line + 1))
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Turns composed nodes into data, counting values so that aliases cannot blow up."""
+
+    def __init__(self, shown: str, lines: dict[FieldPath, Location], problems: list[Problem]) -> None:
+        self.shown, self.lines, self.problems = shown, lines, problems
+        self.values = 0
+
+    def construct(self, node: yaml.Node, path: FieldPath, depth: int) -> Any:
+        line = node.start_mark.line + 1
+        self.values += 1
+        if self.values > MAX_VALUES:
+            # An alias's node is where its anchor was written: name the top-level field being read.
+            line = self.lines.get(path[:1], (self.shown, line))[1]
+            raise _TooLarge(line, f"too many repeated aliases: the file stands for over {MAX_VALUES:,} values; "
+                                  "write the values out instead of repeating anchors (&) and aliases (*)")
+        if depth > MAX_DEPTH:
+            line = self.lines.get(path[:1], (self.shown, line))[1]
+            raise _TooLarge(line, f"nested more than {MAX_DEPTH} levels deep (an alias inside its own anchor?): "
+                                  "write the values out instead")
+        self.lines.setdefault(path, (self.shown, line))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.construct(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return _SCALARS.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError):
+            # e.g. 2020-13-03 looks like a timestamp but is none: the model says what is wrong.
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _SCALARS.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str | int):
-                problems.append(
-                    Problem(shown, key_node.start_mark.line + 1, dotted(path), "a key must be a plain name")
-                )
+            line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(Problem(self.shown, line, dotted(path),
+                                             "merge keys (<<) are not supported: write the fields out"))
+                continue
+            try:
+                key = _SCALARS.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            except (yaml.constructor.ConstructorError, ValueError):
+                key = None
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                self.problems.append(Problem(self.shown, line, dotted(path), "a key must be a plain name"))
                 continue
             if key in result:
-                problems.append(
-                    Problem(shown, key_node.start_mark.line + 1, dotted((*path, key)), "given twice: keep one")
-                )
+                self.problems.append(Problem(self.shown, line, dotted((*path, key)), "given twice: keep one"))
                 continue
-            lines[(*path, key)] = (shown, key_node.start_mark.line + 1)
-            result[key] = _construct(value_node, (*path, key), shown, lines, problems)
+            self.lines[(*path, key)] = (self.shown, line)
+            result[key] = self.construct(value_node, (*path, key), depth + 1)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, i), shown, lines, problems) for i, item in enumerate(node.value)]
-    try:
-        return _SCALARS.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError):
-        # e.g. 2020-13-03 looks like a timestamp but is none: the model says what is wrong.
-        return node.value
 
 
 def dotted(path: FieldPath) -> str:
