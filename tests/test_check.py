@@ -92,6 +92,8 @@ class LinkServer(http.server.ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), LinkHandler)
         self.hits = Counter()
+        self.stopping = threading.Event()
+        self.trickle_ended = threading.Event()
 
 
 class LinkHandler(http.server.BaseHTTPRequestHandler):
@@ -99,6 +101,9 @@ class LinkHandler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         self.server.hits[(self.command, self.path)] += 1
+        if self.path == "/trickle":
+            self._trickle()
+            return
         if self.path == "/slow":
             time.sleep(1.5)
         if self.path == "/moved":
@@ -112,6 +117,20 @@ class LinkHandler(http.server.BaseHTTPRequestHandler):
             self.send_response(404)
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def _trickle(self) -> None:
+        """A success status, then a header line every 0.2 s for a minute: each read is quick, the whole is not."""
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(300):
+                if self.server.stopping.wait(0.2):
+                    return
+                self.wfile.write(b"X-Slow: yes\r\n")
+                self.wfile.flush()
+        except OSError:
+            pass
+        finally:
+            self.server.trickle_ended.set()
 
     def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
         self._answer(body=False)
@@ -129,6 +148,7 @@ def link_server() -> Iterator[LinkServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
+    server.stopping.set()
     server.shutdown()
     server.server_close()
 
@@ -203,3 +223,15 @@ def test_images_of_back_pages_and_the_logo_are_checked_like_cards(project: Path)
            "(what a reader who cannot see it should know)" in out
     assert any(line.startswith(f"publication.yaml:{page_line}: vignette.png: 60×40 px print at ") for line in out), out
     assert any(line.startswith(f"publication.yaml:{logo_line}: logo.png: 60×40 px print at ") for line in out), out
+
+
+def test_online_timeout_bounds_the_whole_request(project: Path, link_server: LinkServer):
+    # A server that trickles its headers answers every read in time; only a bound on the whole
+    # request stops it, and what did not answer in time is not cached as good.
+    url = f"http://127.0.0.1:{link_server.server_address[1]}/trickle"
+    manifest = project / MANIFEST
+    edit(manifest, "        place: Montréal\n", f"        place: Montréal\n        url: {url}\n")
+    result = run("check", "3", "--online", "--timeout", "1")
+    assert not link_server.trickle_ended.is_set()  # the check did not wait for the minute of headers
+    assert f"{MANIFEST}:{line_of(manifest, '/trickle')}: {url}: no answer within 1 s" in result.stdout.splitlines()
+    assert url not in (project / ".dossier/links.json").read_text(encoding="utf-8")

@@ -6,10 +6,10 @@ Invariant: only a complete success is cached; a link that failed or timed out is
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,14 +33,47 @@ def check_links(links: list[Link], *, timeout: float, cache_path: Path) -> list[
     now = time.time()
     fresh = {url for url, checked in cache.items() if now - checked < LINK_CACHE_DAYS * 86400}
     to_check = sorted({link.url for link in links if link.url.startswith("http") and link.url not in fresh})
-    with ThreadPoolExecutor(max_workers=LINK_WORKERS) as pool:
-        results = dict(zip(to_check, pool.map(lambda url: _reach(url, timeout), to_check), strict=True))
+    results = reach_all(to_check, timeout)
     for url, problem in results.items():
         if problem is None:
             cache[url] = now
     if results:
         write_atomically(cache_path, json.dumps(cache, indent=1, sort_keys=True).encode())
     return [(link, f"{link.url}: {results[link.url]}") for link in links if results.get(link.url)]
+
+
+def reach_all(urls: list[str], timeout: float, workers: int = LINK_WORKERS) -> dict[str, str | None]:
+    """Each address's problem (None: it answered well), ``workers`` at a time, each within ``timeout`` in all.
+
+    urllib's timeout bounds each socket operation, not the request: a server that trickles
+    its headers would hold a link for minutes. Each request runs in a daemon thread that is
+    abandoned at its deadline (its late answer is ignored, so never cached).
+    """
+    results: dict[str, str | None] = {}
+    done = threading.Condition()
+    running: dict[str, float] = {}  # url → deadline
+    waiting = list(reversed(urls))
+
+    def work(url: str) -> None:
+        problem = _reach(url, timeout)
+        with done:
+            if url in running:  # not abandoned meanwhile
+                results[url] = problem
+                del running[url]
+                done.notify()
+
+    with done:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                url = waiting.pop()
+                running[url] = time.monotonic() + timeout
+                threading.Thread(target=work, args=(url,), name="dossier-link-check", daemon=True).start()
+            done.wait(timeout=max(0.0, min(running.values()) - time.monotonic()))
+            now = time.monotonic()
+            for url in [url for url, deadline in running.items() if deadline <= now]:
+                del running[url]
+                results[url] = f"no answer within {timeout:g} s"
+    return results
 
 
 def _reach(url: str, timeout: float) -> str | None:
