@@ -150,11 +150,8 @@ def resolve_ledger_path(project: Project, settings: MailSettings, override: Path
 
 
 def pdf_is_stale(project: Project, issue: Issue, pdf_path: Path) -> bool:
-    """True when the PDF is missing or older than anything it is printed from."""
+    """True when the PDF is missing or older than any file its build reads (``Project.sources``)."""
     if not pdf_path.is_file():
         return True
     printed = pdf_path.stat().st_mtime
-    mail_templates = project.templates_dir / "mail"
-    sources = [project.publication_file, *issue.manifest.parent.rglob("*"), *project.styles_dir.rglob("*"),
-               *(p for p in project.templates_dir.rglob("*") if not p.is_relative_to(mail_templates))]
-    return any(source.is_file() and source.stat().st_mtime > printed for source in sources)
+    return any(source.is_file() and source.stat().st_mtime > printed for source in project.sources(issue))
