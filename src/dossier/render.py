@@ -50,15 +50,19 @@ def template_environment(project: Project, *, autoescape: bool = True) -> jinja2
     return env
 
 
-def _template_location(project: Project, tb: TracebackType | None) -> str:
-    """file:line of the innermost template frame in a traceback (Jinja maps frames to templates)."""
-    where = ""
+def template_frame(tb: TracebackType | None, sources: tuple[str, ...]) -> tuple[str, int] | None:
+    """(file name, line) of the innermost traceback frame whose file name starts with one of ``sources``.
+
+    Jinja maps a template's frames to the template's file name and line: the one
+    template-error locator, used by the print's templates and the mail's.
+    """
+    found = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(str(project.templates_dir)):
-            where = f"{display_path(Path(filename), project.root)}:{tb.tb_lineno}"
+        if filename.startswith(sources):
+            found = filename, tb.tb_lineno
         tb = tb.tb_next
-    return where or "templates"
+    return found
 
 
 def render_template(project: Project, env: jinja2.Environment, name: str, **context: object) -> str:
@@ -71,7 +75,8 @@ def render_template(project: Project, env: jinja2.Environment, name: str, **cont
     except jinja2.TemplateNotFound as exc:
         raise DossierError(f"templates/{exc.name}: template not found: restore it from the repository") from None
     except jinja2.UndefinedError as exc:
-        where = _template_location(project, sys.exc_info()[2])
+        frame = template_frame(sys.exc_info()[2], (str(project.templates_dir),))
+        where = f"{display_path(Path(frame[0]), project.root)}:{frame[1]}" if frame else "templates"
         raise DossierError(f"{where}: template error: {exc.message}") from None
 
 

@@ -8,13 +8,13 @@ soon as the server has accepted it, so an interrupted run resumes with the rest.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from ..errors import DossierError
 
@@ -151,20 +151,21 @@ def _write_errors(path: Path) -> Iterator[None]:
 
 @contextmanager
 def sending_lock(ledger_path: Path, shown: str) -> Iterator[None]:
-    """Only one sending run per ledger at a time: two would mail the same partners."""
+    """Only one sending run per ledger at a time: two would mail the same partners.
+
+    The operating system's lock on a file beside the ledger (``deliveries.sqlite.lock``,
+    through filelock): released when the run ends, or by the system if the process dies.
+    """
     ledger_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = ledger_path.with_name(ledger_path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    lock = FileLock(ledger_path.with_name(ledger_path.name + ".lock"), mode=0o600)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LedgerBusy(
-                f"{shown}: another 'dossier send' is sending with this ledger: wait for it to finish"
-            ) from None
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise LedgerBusy(f"{shown}: another 'dossier send' is sending with this ledger: wait for it to finish") from None
+    try:
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        lock.release()
 
 
 def _connect(shown: str, uri: str) -> sqlite3.Connection:

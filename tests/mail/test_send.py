@@ -14,6 +14,7 @@ import pytest
 from conftest import run
 from dossier import mail
 from dossier.mail import SendStopped, prepare_mailing, send_mailing
+from dossier.mail import send as mail_send
 from dossier.mail.ledger import Ledger, sending_lock
 from dossier.mail.smtp import SmtpConfig
 from dossier.project import Project
@@ -39,7 +40,7 @@ def clean_smtp_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("DOSSIER_SMTP_"):
             monkeypatch.delenv(name)
-    monkeypatch.setattr(mail, "RETRY_DELAYS", (0.01, 0.02, 0.05))  # the real back-off waits a minute in all
+    monkeypatch.setattr(mail_send, "RETRY_DELAYS", (0.01, 0.02, 0.05))  # the real back-off waits a minute in all
 
 
 @pytest.fixture

@@ -11,10 +11,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import run
-from dossier.mail import MAX_ATTACHMENT
+from dossier.mail import MAX_ATTACHMENT, prepare_mailing
 from dossier.mail.ledger import Ledger
+from dossier.project import Project
 from smtp_support import MAIL_SETTINGS, configure_mail, fake_pdf
 
 PARTNERS = (
@@ -218,3 +220,23 @@ def test_a_missing_or_stale_pdf_is_built_first(mail_project: Path) -> None:
     assert built.startswith(b"%PDF-") and len(built) > 50_000
     (attachment,) = parse(eml_files(mail_project)[0]).iter_attachments()
     assert attachment.get_content() == built
+
+
+def test_a_pdf_older_than_the_publication_logo_is_rebuilt(mail_project: Path) -> None:
+    # The logo is outside the numéro's folder: staleness must follow every file the build reads.
+    logo = mail_project / "logo.png"
+    Image.new("RGB", (400, 200), "blue").save(logo)
+    text = (mail_project / "publication.yaml").read_text(encoding="utf-8")
+    (mail_project / "publication.yaml").write_text(text.replace("\nurl: ", "\nlogo: logo.png\nurl: ", 1), encoding="utf-8")
+    assert run("build", "3").exit_code == 0
+    pdf_path = mail_project / "output" / "dossier-special-03.pdf"
+    assert prepare_mailing(Project(mail_project), "3", None).built is None, "up to date right after the build"
+
+    Image.new("RGB", (400, 200), "red").save(logo)  # a new logo, after the build
+    later = pdf_path.stat().st_mtime + 60
+    os.utime(logo, (later, later))
+    mailing = prepare_mailing(Project(mail_project), "3", None)
+    assert mailing.built is not None
+    assert mailing.composer.attachment is not None
+    assert mailing.composer.attachment.data == pdf_path.read_bytes()
+

@@ -1,0 +1,157 @@
+"""Preparing a mailing: everything is checked, and the PDF built if stale, before any connection.
+
+``prepare_mailing`` loads the numéro, the partner list and the ledger, renders every
+pending partner's message once (a template mistake stops here, not mid-batch) and
+refuses a PDF too large to attach. Nothing it does sends or records anything.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import BuildResult, build_issue, output_paths
+from ..errors import DossierError, Problem
+from ..files import display_path
+from ..manifest.load import load_issue
+from ..manifest.model import Issue, MailSettings
+from ..project import Project
+from .compose import Attachment, Composer, Sender
+from .ledger import DEFAULT_LEDGER, Delivery, Ledger
+from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
+from .templates import MailTemplates, setting_node
+
+# Above this, base64 (×4/3) makes the message larger than the 10 MB many servers accept.
+MAX_ATTACHMENT = 7 * 1024 * 1024
+
+
+@dataclass
+class Mailing:
+    """A checked mailing: the numéro, its message builder, the partners and who is still to be served."""
+
+    project: Project
+    issue: Issue
+    composer: Composer
+    partners: PartnerList | None
+    ledger_path: Path
+    served: dict[str, Delivery]
+    built: BuildResult | None = None  # the PDF was (re)built for this mailing
+
+    @property
+    def shown_ledger(self) -> str:
+        return display_path(self.ledger_path, self.project.root)
+
+    @property
+    def pending(self) -> list[Partner]:
+        """Partners the ledger does not list as sent, in list order (failed ones are tried again)."""
+        if self.partners is None:
+            return []
+        return [p for p in self.partners if getattr(self.served.get(p.key), "status", None) != "sent"]
+
+    @property
+    def already_sent(self) -> int:
+        return 0 if self.partners is None else len(self.partners) - len(self.pending)
+
+
+def prepare_mailing(
+    project: Project,
+    issue_ref: str | Path,
+    partners_file: Path | None,
+    *,
+    link: str | None = None,
+    ledger: Path | None = None,
+    check_all: bool = True,
+) -> Mailing:
+    """Check everything a mailing needs, before anything is sent; build the PDF if it is missing or stale.
+
+    ``check_all`` renders the message of every pending partner once, so a template
+    mistake stops the run before the first message rather than in the middle.
+    """
+    manifest = project.manifest_for(issue_ref)
+    issue = load_issue(project, manifest)
+    settings = issue.publication.mail
+    sender = _sender(project, manifest, issue)
+    if link is not None:
+        link = _check_link(link)
+    ledger_path = resolve_ledger_path(project, settings, ledger)
+    partners = None
+    if partners_file is not None:
+        partners = load_partners(partners_file, display_path(partners_file, Path.cwd()))
+    columns = partners.columns if partners else ("email", *STANDARD_COLUMNS)
+    shown_list = partners.shown if partners else "the partner list"
+    templates = MailTemplates(project, manifest, settings, columns, shown_list)
+
+    attachment, built = (None, None) if link is not None else _attachment(project, issue)
+    composer = Composer(issue, sender, templates, attachment=attachment, link=link)
+    with Ledger.read(ledger_path, display_path(ledger_path, project.root)) as book:
+        served = book.deliveries(issue.number)
+    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built)
+    if check_all:
+        for partner in mailing.pending:
+            composer.texts(partner)
+    return mailing
+
+
+def _attachment(project: Project, issue: Issue) -> tuple[Attachment, BuildResult | None]:
+    """The PDF to attach, built first when missing or stale (with the build's result, else None)."""
+    _, pdf_path = output_paths(project, issue)
+    built = build_issue(project, issue.manifest) if pdf_is_stale(project, issue, pdf_path) else None
+    attachment = Attachment(issue.publication.mail.attachment_name or pdf_path.name, pdf_path.read_bytes())
+    if len(attachment.data) > MAX_ATTACHMENT:
+        raise DossierError(
+            f"{display_path(pdf_path, project.root)}: {len(attachment.data) / 1024 / 1024:.1f} MB is too large "
+            f"to attach (limit {MAX_ATTACHMENT // 1024 // 1024} MB: once encoded, more than many mail servers "
+            "accept): put the PDF online and send its address with --link URL"
+        )
+    return attachment, built
+
+
+def _sender(project: Project, manifest: Path, issue: Issue) -> Sender:
+    settings = issue.publication.mail
+    if settings.from_address is None:
+        shown, node = setting_node(project, manifest, None)
+        line = node[0].start_mark.line + 1 if node else 0
+        raise DossierError(str(Problem(
+            shown, line, "mail.from_address",
+            "missing: the address messages are sent from; add it under mail:, "
+            "e.g. mail: {from_address: chaire@example.org, reply_to: contact@example.org}",
+        )))
+    return Sender(
+        name=settings.from_name or issue.publication.publisher_short or issue.publication.publisher,
+        address=settings.from_address,
+        reply_to=settings.reply_to,
+        unsubscribe_mailto=settings.unsubscribe_mailto or settings.reply_to or settings.from_address,
+    )
+
+
+def _check_link(link: str) -> str:
+    parts = urllib.parse.urlsplit(link.strip())
+    if parts.scheme not in {"https", "http"} or "." not in parts.netloc or re.search(r"\s", link.strip()):
+        raise DossierError(f"--link {link}: not a web address: give the PDF's full address, starting with https://")
+    return link.strip()
+
+
+def resolve_ledger_path(project: Project, settings: MailSettings, override: Path | None) -> Path:
+    """--ledger (from the current folder), else mail.ledger (from the project root), else .dossier/."""
+    if override is not None:
+        path = (Path.cwd() / override).resolve()
+    else:
+        path = (project.root / (settings.ledger or DEFAULT_LEDGER)).resolve()
+    if path.is_relative_to(project.output_dir.resolve()):
+        raise DossierError(
+            f"{display_path(path, project.root)}: the delivery ledger must not be under output/ "
+            f"(cleaning output/ would forget who was sent what): use e.g. {DEFAULT_LEDGER}"
+        )
+    if path.is_dir():
+        raise DossierError(f"{display_path(path, project.root)}: is a folder: give the ledger's file name")
+    return path
+
+
+def pdf_is_stale(project: Project, issue: Issue, pdf_path: Path) -> bool:
+    """True when the PDF is missing or older than any file its build reads (``Project.sources``)."""
+    if not pdf_path.is_file():
+        return True
+    printed = pdf_path.stat().st_mtime
+    return any(source.is_file() and source.stat().st_mtime > printed for source in project.sources(issue))

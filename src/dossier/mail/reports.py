@@ -1,0 +1,163 @@
+"""What a mailing did, as the CLI prints it: the dry run's .eml files, a sending run, the ledger's status.
+
+Reports only describe: the dry run writes the messages to output/mail-NN/ and sends
+nothing; the status reads the ledger without opening it for writing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..files import display_path, format_size, write_atomically
+from ..manifest.load import load_issue
+from ..project import Project
+from .ledger import Delivery, Ledger
+from .mailing import Mailing, resolve_ledger_path
+from .partners import Partner, PartnerList, load_partners
+
+
+@dataclass(frozen=True)
+class DraftMessage:
+    address: str
+    subject: str
+    size: int
+    path: Path
+
+
+@dataclass
+class DryRunReport:
+    folder: Path
+    messages: list[DraftMessage]
+    already_sent: int
+    shown_folder: str
+
+    def lines(self, *, limit: int = 10) -> list[str]:
+        if not self.messages:
+            return [f"dry run: nothing to send: the {self.already_sent} partners were all sent this numéro already "
+                    "(see --status)"]
+        sizes = [m.size for m in self.messages]
+        out = [f"dry run: {len(self.messages)} messages written to {self.shown_folder}/ (nothing sent)"]
+        if self.already_sent:
+            out.append(f"  {self.already_sent} partners already sent this numéro are left out (see --status)")
+        for message in self.messages[:limit]:
+            out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
+        if len(self.messages) > limit:
+            out.append(f"  … and {len(self.messages) - limit} more")
+        out.append(f"  total {format_size(sum(sizes))}, largest message {format_size(max(sizes))}")
+        out.append("to send them: add --send (or --test ADDRESS for one copy to yourself)")
+        return out
+
+
+def write_dry_run(mailing: Mailing) -> DryRunReport:
+    """Write each pending message as an .eml file in output/mail-NN/ (old ones removed first)."""
+    folder = mailing.project.output_dir / f"mail-{mailing.issue.number:02d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.eml"):
+        old.unlink()
+    drafts = []
+    for index, partner in enumerate(mailing.pending, start=1):
+        message = mailing.composer.compose(partner)
+        data = message.data
+        path = folder / f"{index:04d}-{re.sub(r'[^A-Za-z0-9._@+-]', '_', partner.email)}.eml"
+        write_atomically(path, data)
+        drafts.append(DraftMessage(partner.email, message.subject, len(data), path))
+    return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@dataclass(frozen=True)
+class DeliveryEvent:
+    """What happened to one partner's message, for a progress display."""
+
+    partner: Partner
+    status: Literal["sent", "failed"]
+    detail: str  # the Message-ID, or the server's refusal
+
+
+@dataclass
+class SendReport:
+    server: str
+    total: int
+    already_sent: int
+    sent: int = 0
+    failures: list[tuple[Partner, str]] = field(default_factory=list)
+    retries: int = 0
+    connections: int = 0
+    seconds: float = 0.0
+    ledger: str = ""
+    partner_list: str | None = None
+
+    def lines(self) -> list[str]:
+        if self.total == 0 and not self.failures:
+            return [f"nothing to send: the {self.already_sent} partners were all sent this numéro already "
+                    "(see --status)"]
+        rate = self.sent / self.seconds * 60 if self.seconds > 0 else 0.0
+        out = [f"sent {self.sent} of {self.total} pending messages via {self.server} in {self.seconds:.1f} s"
+               f" ({rate:.0f}/min); recorded in {self.ledger}"]
+        if self.already_sent:
+            out.append(f"  {self.already_sent} partners already sent this numéro were left out")
+        if self.retries or self.connections > 1:
+            out.append(f"  {_count(self.retries, 'temporary refusal')} retried, "
+                       f"{_count(self.connections, 'connection')} to the server")
+        return out
+
+    def failure_message(self) -> str:
+        where = f"{self.partner_list}:" if self.partner_list else ""
+        listing = "\n".join(f"{where}{partner.line}: {partner.email}: {reply}" for partner, reply in self.failures)
+        return (f"{listing}\n{len(self.failures)} of {self.total} partners could not be sent (recorded as failed; "
+                "correct the addresses or wait, then run --send again to retry only them)")
+
+
+@dataclass
+class StatusReport:
+    issue: int
+    ledger: str
+    partners: PartnerList | None
+    rows: list[tuple[str, str, Delivery | None]]  # (status, address, record)
+    others: int  # ledger records for addresses not in the list
+
+    def lines(self) -> list[str]:
+        source = f"{self.partners.shown} ({len(self.partners)} partners)" if self.partners else "all partner lists"
+        out = [f"numéro {self.issue}, {source}, ledger {self.ledger}"]
+        width = max((len(address) for _, address, _ in self.rows), default=0)
+        for status, address, record in self.rows:
+            if record is None:
+                out.append(f"  {status:<8} {address}")
+            else:
+                detail = record.message_id if status == "sent" else record.reply
+                out.append(f"  {status:<8} {address:<{width}}  {record.at}  {detail}")
+        counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending")}
+        summary = f"{counts['sent']} sent, {counts['failed']} failed"
+        if self.partners is not None:
+            summary += f", {counts['pending']} pending"
+        if self.others:
+            summary += f"; {self.others} more addresses in the ledger for this numéro are not in this list"
+        out.append(summary)
+        return out
+
+
+def delivery_status(project: Project, issue_ref: str | Path, partners_file: Path | None,
+                    *, ledger: Path | None = None) -> StatusReport:
+    """Sent / failed / pending per partner of a list (or every ledger record of the numéro without a list)."""
+    manifest = project.manifest_for(issue_ref)
+    issue = load_issue(project, manifest)
+    ledger_path = resolve_ledger_path(project, issue.publication.mail, ledger)
+    shown_ledger = display_path(ledger_path, project.root)
+    with Ledger.read(ledger_path, shown_ledger) as book:
+        records = book.deliveries(issue.number)
+    if partners_file is None:
+        rows = [(r.status, r.address, r) for r in sorted(records.values(), key=lambda r: (r.status, r.at, r.address))]
+        return StatusReport(issue.number, shown_ledger, None, rows, 0)
+    partners = load_partners(partners_file, display_path(partners_file, Path.cwd()))
+    rows = []
+    for partner in partners:
+        record = records.get(partner.key)
+        rows.append((record.status if record else "pending", partner.email, record))
+    others = len(set(records) - {p.key for p in partners})
+    return StatusReport(issue.number, shown_ledger, partners, rows, others)

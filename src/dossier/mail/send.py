@@ -1,0 +1,226 @@
+"""Sending a prepared mailing: one connection, each accepted message recorded at once, resumable.
+
+Invariants: the one-sender lock is held for the whole run and the ledger is read
+again under it (a run started meanwhile has sent some); a message is recorded the
+moment the server accepts it; the first Ctrl-C lets the message in flight finish
+and be recorded, a second stops at once. However a run stops, SendStopped says
+how many were sent and that the same command sends the rest.
+"""
+
+from __future__ import annotations
+
+import signal
+import smtplib
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..errors import DossierError
+from ..files import format_size
+from ..manifest.model import email_address
+from .compose import Composer, OutgoingMessage
+from .delivery import ConnectionLost, InFlightInterrupt, SenderRefused, StopFlag, Waits, deliver
+from .ledger import Ledger, sending_lock
+from .mailing import Mailing
+from .partners import STANDARD_COLUMNS, Partner
+from .reports import DeliveryEvent, SendReport
+from .smtp import SmtpConfig, SmtpConnection, smtp_reply
+
+RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # seconds between tries after a 4xx reply or a lost connection
+
+
+class SendFailures(DossierError):
+    """Some partners were refused; the others were sent."""
+
+
+class SendStopped(DossierError):
+    """The run stopped before the end (Ctrl-C, lost server); the ledger has what was sent."""
+
+
+def send_mailing(
+    mailing: Mailing,
+    smtp: SmtpConfig,
+    *,
+    rate: int | None = None,
+    progress: Callable[[DeliveryEvent], None] | None = None,
+    retry_delays: Sequence[float] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
+    """Send every pending message, recording each in the ledger as soon as it is accepted.
+
+    ``rate`` is messages per minute (default: the mail settings', else no limit); ``retry_delays``
+    the waits before each new try after a temporary refusal or a lost connection (RETRY_DELAYS).
+    """
+    pending = mailing.pending
+    report = SendReport(str(smtp), len(pending), mailing.already_sent, ledger=mailing.shown_ledger,
+                        partner_list=mailing.partners.shown if mailing.partners else None)
+    if not pending:
+        return report
+    rate = rate or mailing.issue.publication.mail.rate
+    connection = SmtpConnection(smtp)
+    started = time.monotonic()
+    with sending_lock(mailing.ledger_path, mailing.shown_ledger), Ledger.open(
+        mailing.ledger_path, mailing.shown_ledger
+    ) as book, _stop_on_interrupt() as stop_requested, _composed_ahead(mailing.composer, pending) as messages:
+        waits = Waits(RETRY_DELAYS if retry_delays is None else retry_delays, sleep, stop_requested)
+        batch = _Batch(mailing, connection, book, report, waits, 60.0 / rate if rate else 0.0, progress)
+        batch.leave_out_sent_meanwhile(pending)
+        try:
+            batch.send_all(messages)
+        except (KeyboardInterrupt, DossierError, ConnectionLost, SenderRefused) as exc:
+            raise _stopped(exc, batch, smtp) from None
+        finally:
+            report.connections = connection.connections
+            report.seconds = time.monotonic() - started
+            connection.close()
+    return report
+
+
+@dataclass
+class _Batch:
+    """One sending run: its connection, ledger, report, waits and pace, and the partner in flight."""
+
+    mailing: Mailing
+    connection: SmtpConnection
+    book: Ledger
+    report: SendReport
+    waits: Waits
+    interval: float  # seconds between the starts of two messages (0: no limit)
+    progress: Callable[[DeliveryEvent], None] | None
+    current: Partner | None = None  # whose message the server may be taking
+
+    @property
+    def list_name(self) -> str | None:
+        return self.report.partner_list
+
+    def leave_out_sent_meanwhile(self, pending: list[Partner]) -> None:
+        """Another run may have sent some since the mailing was prepared: read the ledger again under the lock."""
+        served = self.book.deliveries(self.mailing.issue.number)
+        pending[:] = [p for p in pending if getattr(served.get(p.key), "status", None) != "sent"]
+        self.report.already_sent += self.report.total - len(pending)
+        self.report.total = len(pending)
+
+    def send_all(self, messages: Iterator[tuple[Partner, OutgoingMessage]]) -> None:
+        next_start = time.monotonic()
+        for partner, message in messages:
+            self.current = partner
+            wait = next_start - time.monotonic()
+            if wait > 0:
+                self.waits.pause(wait)
+            if self.waits.stop_requested():
+                raise KeyboardInterrupt
+            next_start = max(next_start, time.monotonic()) + self.interval
+            event = self.send_one(partner, message)
+            self.current = None
+            if self.progress is not None:
+                self.progress(event)
+
+    def send_one(self, partner: Partner, message: OutgoingMessage) -> DeliveryEvent:
+        """Deliver one message and record its outcome in the ledger at once."""
+        issue_number = self.mailing.issue.number
+        sender = self.mailing.composer.sender.address
+        outcome = deliver(self.connection, sender, partner.email, message.data, self.report, self.waits)
+        if outcome is None:
+            self.book.record_sent(issue_number, partner.email, message.message_id, self.list_name)
+            self.report.sent += 1
+            return DeliveryEvent(partner, "sent", message.message_id)
+        self.book.record_failed(issue_number, partner.email, outcome, self.list_name)
+        self.report.failures.append((partner, outcome))
+        return DeliveryEvent(partner, "failed", outcome)
+
+
+def _stopped(exc: BaseException, batch: _Batch, smtp: SmtpConfig) -> SendStopped:
+    """Why the run stopped, how many were sent and recorded, and that the same command sends the rest."""
+    report = batch.report
+    done = f"{report.sent} of {report.total} messages sent and recorded in {report.ledger}"
+    if isinstance(exc, KeyboardInterrupt):
+        in_flight = ""
+        if isinstance(exc, InFlightInterrupt) and batch.current is not None:
+            in_flight = f" (the message to {batch.current.email} was cut off while sending and may have arrived)"
+        left = report.total - report.sent - len(report.failures)
+        return SendStopped(f"interrupted: {done}{in_flight}; run the same command again to send the other {left}")
+    if isinstance(exc, DossierError):  # e.g. the login refused when reconnecting
+        return SendStopped(f"{exc.message}\n{done}; run the same command again to send the rest")
+    if isinstance(exc, ConnectionLost):
+        return SendStopped(f"{smtp.host}:{smtp.port}: lost the connection and could not send again ({exc}): "
+                           f"{done}; run the same command again later to send the rest")
+    return SendStopped(
+        f"{smtp.host}:{smtp.port} refuses the sender {batch.mailing.composer.sender.address} ({exc}): check "
+        f"mail.from_address and that DOSSIER_SMTP_USER may send as it; {report.sent} of {report.total} sent and recorded"
+    )
+
+
+@contextmanager
+def _composed_ahead(composer: Composer, partners: list[Partner]) -> Iterator[Iterator[tuple[Partner, OutgoingMessage]]]:
+    """The partners with their messages, the next one composed in a thread while the server takes this one.
+
+    Composing is CPU work and the server's reply is a wait: overlapping them is most of
+    the throughput. One message ahead at most, so memory stays flat. The list is read
+    lazily: it may still be narrowed (under the sending lock) before the first message.
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-compose")
+
+    def messages() -> Iterator[tuple[Partner, OutgoingMessage]]:
+        upcoming = pool.submit(composer.compose, partners[0]) if partners else None
+        for index, partner in enumerate(partners):
+            assert upcoming is not None
+            message = upcoming.result()
+            upcoming = pool.submit(composer.compose, partners[index + 1]) if index + 1 < len(partners) else None
+            yield partner, message
+
+    try:
+        yield messages()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _stop_on_interrupt() -> Iterator[StopFlag]:
+    """A first Ctrl-C lets the message in flight finish (and be recorded), then stops; a second stops at once."""
+    flag = StopFlag()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if flag.requested:
+            raise KeyboardInterrupt
+        flag.requested = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
+    """Send one copy (of the first partner's message, if a list is given) to ``address`` only; not recorded."""
+    try:
+        address = email_address(address)
+    except ValueError as exc:
+        raise DossierError(f"--test: {exc}") from None
+    partner = mailing.partners.partners[0] if mailing.partners else Partner(
+        address, 0, {**dict.fromkeys(STANDARD_COLUMNS, ""), "email": address}
+    )
+    message = mailing.composer.compose(partner, to=address, subject_prefix="[Test] ")
+    connection = SmtpConnection(smtp)
+    try:
+        connection.send(mailing.composer.sender.address, address, message.data)
+    except smtplib.SMTPResponseException as exc:
+        raise DossierError(f"{smtp.host}:{smtp.port}: the test message to {address} was refused: {smtp_reply(exc)}") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = exc.recipients.get(address, (0, b""))
+        raise DossierError(
+            f"{smtp.host}:{smtp.port}: the test message to {address} was refused: "
+            f"{smtp_reply(smtplib.SMTPResponseException(code, text))}"
+        ) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DossierError(f"{smtp.host}:{smtp.port}: could not send the test message: {exc}") from None
+    finally:
+        connection.close()
+    shown = f" (as {partner.email} would receive it)" if mailing.partners else ""
+    return f"test message sent to {address}{shown} via {smtp}: {message.subject}, {format_size(len(message.data))}"
