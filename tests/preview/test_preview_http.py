@@ -154,3 +154,35 @@ def test_errors_are_shown_in_place_of_the_draft(tmp_path: Path):
     assert status == 200
     assert b'<ul class="problems">' in body and b"did you mean &#x27;subtitle&#x27;?" in body
     assert b'data-mode="error"' in body
+
+
+@pytest.mark.parametrize("host", ["[::1", "[bad]:80", "\u00e9\u00e9.example"])
+def test_a_malformed_host_header_is_refused_without_a_traceback(server: PreviewHttpServer, host: str):
+    assert get(server, "/", host=host)[0] == 403
+
+
+def test_a_huge_page_number_is_not_found(server: PreviewHttpServer, session: PreviewSession):
+    assert get(server, f"/_preview/page-0-0-{'9' * 5000}.jpg")[0] == 404
+    assert get(server, f"/{'a' * 300}/{'b' * 5000}.png")[0] == 404
+    assert get(server, f"/_preview/page-{'f' * 5000}-1-1.jpg")[0] == 404
+
+
+class ClosedByTheBrowser(FakeRequest):
+    """A connection the browser closed while the answer was being written."""
+
+    def sendall(self, data: bytes) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def shutdown(self, how: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_connection_closed_by_the_browser_is_no_error(server: PreviewHttpServer, capsys: pytest.CaptureFixture,
+                                                         caplog: pytest.LogCaptureFixture):
+    request = ClosedByTheBrowser("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    server.process_request_thread(request, ("127.0.0.1", 0))  # as each request thread runs it
+    assert capsys.readouterr().err == ""
+    assert not [r for r in caplog.records if r.levelname in {"ERROR", "WARNING"}]

@@ -19,6 +19,7 @@ import errno
 import json
 import logging
 import socket
+import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,7 +57,10 @@ def host_allowed(listening_on: str, host_header: str | None) -> bool:
         return True
     if not host_header:
         return False
-    name = urllib.parse.urlsplit(f"//{host_header}").hostname or ""
+    try:
+        name = urllib.parse.urlsplit(f"//{host_header}").hostname or ""
+    except ValueError:  # e.g. "[::1" — not a name at all
+        return False
     return name in _LOOPBACK_NAMES or name == listening_on
 
 
@@ -90,6 +94,15 @@ class PreviewHttpServer(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closes a connection is no error; anything else is said in one line, never a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        logger.debug("error while answering a request", exc_info=True)
+        logger.error("preview: internal error while answering a request (%s: %s): please report it",
+                     type(exc).__name__, exc)
 
     def close(self) -> None:
         """Wake the request threads still waiting on a socket (idle browser connections), join them all."""

@@ -21,7 +21,8 @@ PAGE_SCALE = 1.5
 PAGE_JPEG = {"quality": 90, "subsampling": 0}
 
 # The draft's id (token-generation) and the page's number, counted from 1.
-PAGE_URL = re.compile(r"/_preview/page-([0-9a-f]+-[0-9]+)-([0-9]+)\.jpg")
+# Bounded digits: int() of a huge page number would be an error, not a 404.
+PAGE_URL = re.compile(r"/_preview/page-([0-9a-f]{1,32}-[0-9]{1,9})-([0-9]{1,6})\.jpg")
 
 
 def page_url(draft: str, number: int) -> str:

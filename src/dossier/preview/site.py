@@ -53,8 +53,11 @@ class PreviewSite:
         parts = urllib.parse.unquote(url_path).split("/")[1:]
         if not parts or any(not part or part.startswith(".") or "\\" in part or "\0" in part for part in parts):
             return None
-        path = (self.root / Path(*parts)).resolve()
-        if not path.is_relative_to(self.root) or path.suffix.lower() not in ASSET_TYPES or not path.is_file():
+        try:
+            path = (self.root / Path(*parts)).resolve()
+            if not path.is_relative_to(self.root) or path.suffix.lower() not in ASSET_TYPES or not path.is_file():
+                return None
+        except OSError:  # a name too long for the system, a loop of links: not something it serves
             return None
         if any(path.is_relative_to(folder) for folder in self.allowed_dirs):
             return path
