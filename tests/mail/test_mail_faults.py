@@ -120,3 +120,10 @@ def test_ctrl_c_outside_the_sending_loop_is_a_sentence_not_aborted(
     assert "Aborted" not in result.output
     assert result.stderr == ("interrupted (Ctrl-C): every message the server accepted is recorded in the ledger; "
                              "run the same command again to send the rest\n")
+
+
+def test_a_control_character_in_a_yaml_list_is_located(project: Path, pdf: bytes) -> None:  # noqa: F811
+    (project / "partners.yaml").write_bytes(b'- email: a@example.org\n- email: b@example.org\n  name: "B\x07"\n')
+    result = run("send", "3", "--partners", "partners.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "partners.yaml:3: invisible control character U+0007 in the text: delete it"

@@ -149,6 +149,10 @@ def _yaml_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[st
         raise PartnerListError(
             [Problem(shown, mark.line + 1 if mark else 0, "", f"YAML syntax error: {exc.problem or exc.context}")]
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, BEL…), known by its position
+        line = text.count("\n", 0, exc.position) + 1
+        raise PartnerListError([Problem(shown, line, "", f"invisible control character U+{exc.character:04X} in the "
+                                                         "text: delete it")]) from None
     if not isinstance(node, yaml.SequenceNode):
         line = node.start_mark.line + 1 if node else 1
         raise PartnerListError([Problem(shown, line, "", "expected a list of partners (lines starting with '- ')")])
