@@ -239,3 +239,7 @@ def file_name(value: str) -> str:
 
 EmailAddress = Annotated[str, AfterValidator(email_address)]
 TemplateSource = Annotated[str, AfterValidator(_template_source)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
