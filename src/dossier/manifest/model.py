@@ -19,6 +19,7 @@ from .fields import (
     Colour,
     ImagePath,
     IssueDate,
+    Lang,
     Markdown,
     Month,
     NumeroNumber,
@@ -47,6 +48,8 @@ class BackIssue(Strict):
 class Initiative(Strict):
     """A "bonne pratique": one card in a theme of the practices part."""
 
+    # First: the fields after it are typeset in its language.
+    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
     title: Text = Field(description="The card's title.")
     place: Text | None = Field(None, description="The place tag at the top of the card, e.g. Montréal.")
     porteurs: list[Text] = Field(min_length=1, description="Who carries the initiative: one or more.")
@@ -73,6 +76,8 @@ class PracticeTheme(Strict):
 class Resource(Strict):
     """A tile of "S'informer & s'outiller"."""
 
+    # First: the fields after it are typeset in its language.
+    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
     organisation: Text = Field(description="The organisation, printed unless a logo is given.")
     title: Text = Field(description="The resource's title.")
     url: Url | None = Field(None, description="Its address in full (https://…); never '#'.")
@@ -82,6 +87,8 @@ class Resource(Strict):
 class Article(Strict):
     """A reading of "Analyse & prospective"."""
 
+    # First: the fields after it are typeset in its language.
+    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
     source: Text = Field(description="The newspaper, review or site.")
     title: Text = Field(description="The article's title.")
     date: ArticleDate | None = Field(None, description="YYYY-MM-DD, YYYY-MM or free text such as \"printemps 2020\".")
