@@ -1,4 +1,9 @@
-"""Shared fixtures: a throw-away copy of the project, and the CLI runner."""
+"""Shared fixtures: a throw-away copy of the project, the CLI runner, and English by default.
+
+The tests assert English messages (the source strings): every test runs with DOSSIER_LANG=en
+and English installed, and a test that checks French says so (``run("--lang", "fr", …)``,
+the ``french`` fixture, or DOSSIER_LANG=fr for a subprocess).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from dossier import i18n
 from dossier.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,6 +33,22 @@ def copy_project(target: Path) -> Path:
         else:
             shutil.copy2(source, target / name)
     return target
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Messages in English (the source strings) unless a test asks for French."""
+    monkeypatch.setenv("DOSSIER_LANG", "en")
+    i18n.use("en")
+    yield
+    i18n.use("en")
+
+
+@pytest.fixture
+def french(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in French, for this test's CLI runs and library calls."""
+    monkeypatch.setenv("DOSSIER_LANG", "fr")
+    i18n.use("fr")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import write_all_atomically
+from .i18n import N_, translation
 from .manifest.load import load_issue
 from .manifest.model import Issue
 from .pdf import SourceFile, print_pdf
@@ -69,9 +70,12 @@ def build_issue(
     sources = []
     if archive:
         date = _source_date(issue)
+        words = translation(issue.publication.language).gettext  # the PDF speaks the publication's language
         sources = [
-            SourceFile(f"{issue.slug}.yaml", manifest.read_bytes(), f"Manifeste du numéro {issue.number}", date),
-            SourceFile("publication.yaml", project.publication_file.read_bytes(), "Contenu commun de la publication", date),
+            SourceFile(f"{issue.slug}.yaml", manifest.read_bytes(),
+                       words(N_("The manifest of numéro {number}")).format(number=issue.number), date),
+            SourceFile("publication.yaml", project.publication_file.read_bytes(),
+                       words(N_("The publication's shared content")), date),
         ]
     printed = print_pdf(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive,
                         sources=sources, fixed_time=_source_date(issue))

@@ -1,4 +1,8 @@
-"""The dossier command line: thin click commands, each calling one library function."""
+"""The dossier command line: thin click commands, each calling one library function.
+
+Every word it prints goes through ``dossier.i18n``; the run's language is chosen before click
+parses the command line (``Commands.main``), so usage errors and ``--help`` are translated too.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, i18n
+from .cli_text import Group, Option, option
 from .errors import printable
 from .files import display_path
+from .i18n import N_, _, ngettext
 from .project import Project
 
 # Each command imports its feature inside the function: `dossier --help` and `dossier validate`
@@ -20,15 +26,12 @@ def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     click.echo(printable(message), err=err, nl=nl)
 
 
-ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
-
-
 # What a Ctrl-C left behind, said instead of click's bare "Aborted!".
 _INTERRUPTED = {
-    "send": "interrupted (Ctrl-C): every message the server accepted is recorded in the ledger; "
-            "run the same command again to send the rest",
+    "send": N_("interrupted (Ctrl-C): every message the server accepted is recorded in the ledger; "
+               "run the same command again to send the rest"),
 }
-_INTERRUPTED_DEFAULT = "interrupted (Ctrl-C): files are written whole or not at all, so nothing was left half-written"
+_INTERRUPTED_DEFAULT = N_("interrupted (Ctrl-C): files are written whole or not at all, so nothing was left half-written")
 
 
 class Interrupted(click.ClickException):
@@ -38,24 +41,41 @@ class Interrupted(click.ClickException):
         click.echo(self.format_message(), err=True, file=file)
 
 
-class _Commands(click.Group):
+class _Commands(Group):
+    def main(self, args=None, *posargs, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201 - click's signature
+        # Before click reads anything: its usage errors and every --help are then in the run's language.
+        i18n.use(i18n.choose_language(sys.argv[1:] if args is None else args))
+        return super().main(args, *posargs, **kwargs)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            raise Interrupted(_INTERRUPTED.get(ctx.invoked_subcommand or "", _INTERRUPTED_DEFAULT)) from None
+            message = _INTERRUPTED.get(ctx.invoked_subcommand or "", _INTERRUPTED_DEFAULT)
+            raise Interrupted(_(message)) from None
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dossier")
+def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        i18n.use(value)
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("""Publish the Chaire's numbered "Dossier spécial" from YAML manifests.
+
+    Run it inside the project folder (the one with publication.yaml)."""),
+)
+@click.version_option(__version__, prog_name="dossier", cls=Option, help=N_("Show the version and exit."))
+@option("--lang", type=click.Choice(i18n.available_languages()), metavar="LANG", is_eager=True, expose_value=False,
+        callback=_use_language,
+        help=N_("The language of messages for this run (en, fr); default: DOSSIER_LANG, else publication.yaml's language."))
 def cli() -> None:
-    """Publish the Chaire's numbered "Dossier spécial" from YAML manifests.
-
-    Run it inside the project folder (the one with publication.yaml).
-    """
+    pass
 
 
-@cli.command(help=f"Check a numéro's manifest and report every problem. {ISSUE_HELP}")
+@cli.command(help=N_("Check a numéro's manifest and report every problem. {issue}"))
 @click.argument("issue")
 def validate(issue: str) -> None:
     from .manifest import load_issue
@@ -64,42 +84,43 @@ def validate(issue: str) -> None:
     manifest = project.manifest_for(issue)
     loaded = load_issue(project, manifest)
     initiatives = sum(len(theme.initiatives) for theme in loaded.practices)
-    echo(
-        f"{display_path(manifest, project.root)}: valid: numéro {loaded.number}, "
-        f"{initiatives} initiatives in {len(loaded.practices)} themes, "
-        f"{len(loaded.resources)} resources, {sum(len(t.articles) for t in loaded.readings)} readings"
-    )
+    readings = sum(len(theme.articles) for theme in loaded.readings)
+    echo(_("{manifest}: valid: numéro {number}, {initiatives} {themes}, {resources}, {readings}").format(
+        manifest=display_path(manifest, project.root),
+        number=loaded.number,
+        initiatives=ngettext("{count} initiative", "{count} initiatives", initiatives).format(count=initiatives),
+        themes=ngettext("in {count} theme", "in {count} themes", len(loaded.practices)).format(count=len(loaded.practices)),
+        resources=ngettext("{count} resource", "{count} resources", len(loaded.resources)).format(count=len(loaded.resources)),
+        readings=ngettext("{count} reading", "{count} readings", readings).format(count=readings),
+    ))
 
 
-@cli.command(help=f"Build a numéro's PDF and HTML draft into output/. {ISSUE_HELP}")
+@cli.command(help=N_("Build a numéro's PDF and HTML draft into output/. {issue}"))
 @click.argument("issue")
-@click.option("--strict", is_flag=True, help="Treat WeasyPrint warnings as errors.")
-@click.option("--draft", is_flag=True, help='Mark every page "Brouillon" with today\'s date.')
-@click.option(
-    "--pdf-a", "archive", is_flag=True, help="Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."
-)
+@option("--strict", is_flag=True, help=N_("Treat WeasyPrint warnings as errors."))
+@option("--draft", is_flag=True, help=N_('Mark every page "Brouillon" with today\'s date.'))
+@option("--pdf-a", "archive", is_flag=True, help=N_("Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."))
 def build(issue: str, strict: bool, draft: bool, archive: bool) -> None:
     from .build import build_issue
+    from .files import format_size
 
     project = Project.find()
     result = build_issue(project, issue, strict=strict, draft=draft, archive=archive)
     for warning in result.warnings:
-        echo(f"warning: {warning}", err=True)
-    echo(
-        f"{result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s; "
-        f"draft: {display_path(result.html_path, project.root)}",
-        err=True,
-    )
+        echo(_("warning: {warning}").format(warning=warning), err=True)
+    echo(_("{pages}, {size}, {seconds} s; draft: {draft}").format(
+        pages=ngettext("{count} page", "{count} pages", result.pages).format(count=result.pages),
+        size=format_size(result.size), seconds=i18n.decimal(result.seconds),
+        draft=display_path(result.html_path, project.root),
+    ), err=True)
     echo(display_path(result.pdf_path, Path.cwd()))
 
 
-@cli.command(
-    help=f"Serve a live preview of a numéro: the HTML draft, reloaded on every save, and its printed pages. {ISSUE_HELP}"
-)
+@cli.command(help=N_("Serve a live preview of a numéro: the HTML draft, reloaded on every save, and its printed pages. {issue}"))
 @click.argument("issue")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: this machine only).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
-@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on (loopback: this machine only)."))
+@option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help=N_("Port; 0 picks a free one."))
+@option("--open", "open_browser", is_flag=True, help=N_("Open the preview in the web browser."))
 def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
     from .preview import serve_preview
 
@@ -109,36 +130,34 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
     )
 
 
-@cli.command(
-    help=f"""Mail a numéro to the partners, once each. {ISSUE_HELP}
+@cli.command(help=N_("""Mail a numéro to the partners, once each. {issue}
 
     Without --send it is a dry run: each message is written to output/mail-NN/ as an .eml
     file and nothing is sent. --send sends to every partner the delivery ledger does not
     list as served (run it again after an interruption: it sends only the rest). The SMTP
     server comes from DOSSIER_SMTP_HOST, _PORT, _SECURITY (starttls, ssl, none), _USER and
-    _PASSWORD."""
-)
+    _PASSWORD."""))
 @click.argument("issue")
-@click.option("--partners", "partners_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The partner list: a .csv file (UTF-8, header row, an email column) or a .yaml list.")
-@click.option("--send", "really_send", is_flag=True, help="Really send the messages.")
-@click.option("--test", "test_address", metavar="ADDRESS", help="Send one copy to ADDRESS only (not recorded).")
-@click.option("--link", metavar="URL", help="Send this address of the PDF instead of attaching the PDF.")
-@click.option("--rate", type=click.IntRange(min=1), metavar="N", help="Send at most N messages a minute.")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
-              help="Dry run: write the first N messages (all of them are checked).")
-@click.option("--status", is_flag=True, help="Show who was sent the numéro, who failed and who is pending.")
-@click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
-              help="The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite).")
+@option("--partners", "partners_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=N_("The partner list: a .csv file (UTF-8, header row, an email column) or a .yaml list."))
+@option("--send", "really_send", is_flag=True, help=N_("Really send the messages."))
+@option("--test", "test_address", metavar="ADDRESS", help=N_("Send one copy to ADDRESS only (not recorded)."))
+@option("--link", metavar="URL", help=N_("Send this address of the PDF instead of attaching the PDF."))
+@option("--rate", type=click.IntRange(min=1), metavar="N", help=N_("Send at most N messages a minute."))
+@option("--limit", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+        help=N_("Dry run: write the first N messages (all of them are checked)."))
+@option("--status", is_flag=True, help=N_("Show who was sent the numéro, who failed and who is pending."))
+@option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+        help=N_("The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite)."))
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
          rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
     from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
     from .mail.smtp import SmtpConfig
 
     if really_send + bool(test_address) + status > 1:
-        raise click.UsageError("choose one of --send, --test and --status")
+        raise click.UsageError(_("choose one of --send, --test and --status"))
     if partners_file is None and not (status or test_address):
-        raise click.UsageError("give the partner list: --partners FILE (a .csv or .yaml file)")
+        raise click.UsageError(_("give the partner list: --partners FILE (a .csv or .yaml file)"))
     project = Project.find()
     if status:
         echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
@@ -146,24 +165,24 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
     smtp = SmtpConfig.from_environ() if really_send or test_address else None
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address)
     if mailing.built is not None:
-        echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing or older than its sources)",
-                   err=True)
+        echo(_("built {pdf} (missing or older than its sources)").format(pdf=display_path(mailing.built.pdf_path, Path.cwd())),
+             err=True)
     if smtp is None:
         echo("\n".join(write_dry_run(mailing, limit=limit).lines()))
     elif test_address:
         echo(send_test(mailing, smtp, test_address))
     else:
-        with click.progressbar(length=len(mailing.pending), label="sending", show_pos=True, file=sys.stderr) as bar:
+        with click.progressbar(length=len(mailing.pending), label=_("sending"), show_pos=True, file=sys.stderr) as bar:
             report = send_mailing(mailing, smtp, rate=rate, progress=lambda event: bar.update(1))
         echo("\n".join(report.lines()))
         if report.failures:
             raise SendFailures(report.failure_message())
 
 
-@cli.command(help=f"Check a numéro beyond validation: links, duplicates, alt texts, image resolution, card length. {ISSUE_HELP}")
+@cli.command(help=N_("Check a numéro beyond validation: links, duplicates, alt texts, image resolution, card length. {issue}"))
 @click.argument("issue")
-@click.option("--online", is_flag=True, help="Also reach every link (a day's cache in .dossier/links.json).")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each link with --online.")
+@option("--online", is_flag=True, help=N_("Also reach every link (a day's cache in .dossier/links.json)."))
+@option("--timeout", default=10.0, show_default=True, help=N_("Seconds to wait for each link with --online."))
 def check(issue: str, online: bool, timeout: float) -> None:
     from .check import check_issue
 
@@ -171,45 +190,46 @@ def check(issue: str, online: bool, timeout: float) -> None:
     findings = check_issue(project, issue, online=online, timeout=timeout)
     for finding in findings:
         echo(str(finding))
-    echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", err=True)
+    echo(ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings)), err=True)
     if findings:
         raise SystemExit(1)
 
 
-@cli.command(
-    help="""Start a new numéro: issues/NN/issue.yaml, ready to fill in and valid as it is.
+@cli.command(help=N_("""Start a new numéro: issues/NN/issue.yaml, ready to fill in and valid as it is.
 
     It lists the numéros already in issues/ (and the ones they list) in "(Re)lire", keeps the
     themes, title and back pages of the numéro before it, and marks what to write with
-    "À compléter". It never overwrites a numéro. Prints the new manifest's path."""
-)
-@click.option("--number", type=click.IntRange(min=1), metavar="N",
-              help="The new numéro's number (default: the highest in issues/ plus one).")
+    "À compléter". It never overwrites a numéro. Prints the new manifest's path."""))
+@option("--number", type=click.IntRange(min=1), metavar="N",
+        help=N_("The new numéro's number (default: the highest in issues/ plus one)."))
 def new(number: int | None) -> None:
     from .scaffold import new_issue
 
     project = Project.find()
     scaffold = new_issue(project, number)
     if scaffold.schema_written is not None:
-        echo(f"wrote {display_path(scaffold.schema_written, project.root)} (the manifest's schema)", err=True)
+        echo(_("wrote {schema} (the manifest's schema)").format(schema=display_path(scaffold.schema_written, project.root)),
+             err=True)
     echo(display_path(scaffold.manifest, Path.cwd()))
 
 
-@cli.command(
-    help="""Print the manifest's JSON Schema, generated from the model that validates manifests.
+@cli.command(help=N_("""Print the manifest's JSON Schema, generated from the model that validates manifests.
 
     Editors use it for completion, help and inline errors: a manifest names it on its first
-    line (# yaml-language-server: $schema=../../schema/issue.schema.json)."""
-)
-@click.option("--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to FILE (atomically) instead of printing it, and print FILE.")
-def schema(output: Path | None) -> None:
+    line (# yaml-language-server: $schema=../../schema/issue.schema.json). Its descriptions
+    are in the publication's language, or in the one --lang gives."""))
+@option("--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+        help=N_("Write the schema to FILE (atomically) instead of printing it, and print FILE."))
+@option("--lang", "language", type=click.Choice(i18n.available_languages()), metavar="LANG",
+        help=N_("The language of the descriptions (en, fr); default: the publication's language."))
+def schema(output: Path | None, language: str | None) -> None:
     from .manifest.schema import schema_text, write_schema
 
+    language = language or i18n.publication_language() or i18n.DEFAULT_LANGUAGE
     if output is None:
-        echo(schema_text(), nl=False)
+        echo(schema_text(language), nl=False)
     else:
-        echo(display_path(write_schema(output), Path.cwd()))
+        echo(display_path(write_schema(output, language), Path.cwd()))
 
 
 def main() -> None:

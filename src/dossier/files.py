@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from .errors import DossierError
+from .i18n import _, decimal
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -80,15 +81,19 @@ class OutputError(DossierError):
 
     def __init__(self, path: Path, exc: OSError) -> None:
         if exc.errno == errno.ENOSPC:
-            reason = "the disk is full: free some space, then run the command again"
+            reason = _("the disk is full: free some space, then run the command again")
         elif exc.errno in {errno.EROFS, errno.EACCES, errno.EPERM}:
             folder = display_path(path.parent, Path.cwd())
-            reason = f"the folder is read-only or not yours ({exc.strerror}): make {folder}/ writable"
+            reason = _("the folder is read-only or not yours ({error}): make {folder}/ writable").format(
+                error=exc.strerror, folder=folder)
         else:
             reason = exc.strerror or str(exc)
-        super().__init__(f"{display_path(path, Path.cwd())}: cannot write: {reason} (the previous files are unchanged)")
+        super().__init__(_("{file}: cannot write: {reason} (the previous files are unchanged)").format(
+            file=display_path(path, Path.cwd()), reason=reason))
 
 
 def format_size(size: int) -> str:
-    """A byte count as a short English figure: 312 KB, 1.4 MB."""
-    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+    """A byte count as a short figure in the run's language: 312 KB, 1.4 MB (312 Ko, 1,4 Mo)."""
+    if size < 1024 * 1024:
+        return _("{size} KB").format(size=decimal(size / 1024, 0))
+    return _("{size} MB").format(size=decimal(size / 1024 / 1024))

@@ -18,6 +18,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import DossierError
+from .i18n import N_, _
 from .project import ASSET_TYPES, Project
 
 # A fixed base URL mapped to the project folder: the PDF does not depend on where
@@ -45,10 +46,11 @@ class ProjectFetcher(URLFetcher):
             return super().fetch(url, headers)
         path = self.local_path(url)
         if path is None:
-            self._fail(f"{url}: refused: only files inside the project folder (or data: URLs) can be used")
+            self._fail(_("{url}: refused: only files inside the project folder (or data: URLs) can be used").format(url=url))
         if not path.is_file():
             shown = path.relative_to(self.root).as_posix()
-            self._fail(f"{shown}: file not found: restore it, or correct the reference to it in templates/ or styles/")
+            self._fail(_("{file}: file not found: restore it, or correct the reference to it in templates/ or styles/")
+                       .format(file=shown))
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _content_type(path)})
 
     def _fail(self, message: str) -> NoReturn:
@@ -74,7 +76,7 @@ def _content_type(path: Path) -> str:
 
 # Without HarfBuzz's subsetter WeasyPrint subsets fonts with fontTools: about 5× slower.
 _FONTTOOLS_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
-NO_HARFBUZZ_SUBSET = (
+NO_HARFBUZZ_SUBSET = N_(
     "HarfBuzz's font subsetter (libharfbuzz-subset0) is missing, so fonts are subset with fontTools, "
     "about 5 times slower: install it (sudo apt-get install libharfbuzz-subset0, or run scripts/install)"
 )
@@ -101,7 +103,7 @@ class _Collector(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().replace(PROJECT_URL, "").splitlines()[0]
         if message.startswith(_FONTTOOLS_FALLBACK):  # said once per font by WeasyPrint: once here
-            message = NO_HARFBUZZ_SUBSET
+            message = _(NO_HARFBUZZ_SUBSET)
         if message not in self.messages:
             self.messages.append(message)
 
@@ -306,9 +308,11 @@ def print_pdf(
         raise DossierError("\n".join(fetcher.failures))
     missing = [w for w in warnings if any(marker in w for marker in _MISSING_MARKERS)]
     if missing:
-        raise DossierError("\n".join(f"styles/: {w}: check the @font-face and url() rules" for w in missing))
+        raise DossierError("\n".join(_("styles/: {warning}: check the @font-face and url() rules").format(warning=w)
+                                     for w in missing))
     if strict and warnings:
-        raise DossierError("\n".join(f"WeasyPrint: {w} (--strict makes warnings errors)" for w in warnings))
+        raise DossierError("\n".join(_("WeasyPrint: {warning} (--strict makes warnings errors)").format(warning=w)
+                                     for w in warnings))
     return PrintedPdf(
         data=data,
         pages=len(document.pages),

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DossierError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .manifest import Issue
@@ -42,9 +43,8 @@ class Project:
         for folder in (here, *here.parents):
             if (folder / PUBLICATION_FILE).is_file():
                 return cls(folder)
-        raise DossierError(
-            f"{here}: no {PUBLICATION_FILE} here or in any parent folder: run dossier inside the project folder"
-        )
+        raise DossierError(_("{folder}: no {file} here or in any parent folder: run dossier inside the project folder")
+                           .format(folder=here, file=PUBLICATION_FILE))
 
     @property
     def publication_file(self) -> Path:
@@ -95,19 +95,18 @@ class Project:
             for folder in candidates:
                 if (folder / MANIFEST_FILE).is_file():
                     return folder / MANIFEST_FILE
-            raise DossierError(
-                f"{candidates[0].relative_to(self.root)}/{MANIFEST_FILE}: no numéro {int(text)} "
-                f"in issues/: create it with 'dossier new --number {int(text)}' or check the number"
-            )
+            raise DossierError(_(
+                "{manifest}: no numéro {number} in issues/: create it with 'dossier new --number {number}' "
+                "or check the number"
+            ).format(manifest=f"{candidates[0].relative_to(self.root)}/{MANIFEST_FILE}", number=int(text)))
         path = Path(text)
         if not path.is_absolute():
             path = Path.cwd() / path
         if path.is_dir():
             path = path / MANIFEST_FILE
         if not path.is_file():
-            raise DossierError(
-                f"{text}: no such manifest: give a folder under issues/, its {MANIFEST_FILE}, or a number"
-            )
+            raise DossierError(_("{issue}: no such manifest: give a folder under issues/, its {file}, or a number")
+                               .format(issue=text, file=MANIFEST_FILE))
         return path.resolve()
 
 

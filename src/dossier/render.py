@@ -12,6 +12,7 @@ import jinja2
 
 from .errors import DossierError
 from .files import display_path
+from .i18n import _
 from .manifest.model import Initiative, Issue, french_date
 from .manifest.typography import french, render_markdown, render_markdown_inline
 from .project import Project
@@ -71,13 +72,15 @@ def render_template(project: Project, env: jinja2.Environment, name: str, **cont
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         shown = display_path(Path(exc.filename), project.root) if exc.filename else name
-        raise DossierError(f"{shown}:{exc.lineno}: template syntax error: {exc.message}") from None
+        message = _("{where}: template syntax error: {error}").format(where=f"{shown}:{exc.lineno}", error=exc.message)
+        raise DossierError(message) from None
     except jinja2.TemplateNotFound as exc:
-        raise DossierError(f"templates/{exc.name}: template not found: restore it from the repository") from None
+        message = _("{file}: template not found: restore it from the repository").format(file=f"templates/{exc.name}")
+        raise DossierError(message) from None
     except jinja2.UndefinedError as exc:
         frame = template_frame(sys.exc_info()[2], (str(project.templates_dir),))
         where = f"{display_path(Path(frame[0]), project.root)}:{frame[1]}" if frame else "templates"
-        raise DossierError(f"{where}: template error: {exc.message}") from None
+        raise DossierError(_("{where}: template error: {error}").format(where=where, error=exc.message)) from None
 
 
 def render_html(project: Project, issue: Issue, *, draft_date: dt.date | None = None) -> str:

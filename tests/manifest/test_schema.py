@@ -13,6 +13,7 @@ import yaml
 
 from conftest import REPO, run
 from dossier.manifest.model import Initiative, Issue
+from dossier.i18n import translation
 from dossier.manifest.schema import SCHEMA_FILE, issue_schema, schema_text
 
 
@@ -52,11 +53,23 @@ def test_schema_is_a_valid_json_schema():
 
 
 def test_descriptions_come_from_the_model():
-    schema = issue_schema()
+    schema = issue_schema("en")
     for name in ("subtitle", "date", "back_issues", "pages", "publication"):
         assert schema["properties"][name]["description"] == Issue.model_fields[name].description
     card = schema["$defs"]["Initiative"]["properties"]
     assert card["alt"]["description"] == Initiative.model_fields["alt"].description
+
+
+def test_descriptions_in_french_by_default_and_english_on_request():
+    french = translation("fr").gettext
+    schema = issue_schema()  # the publication's language, French
+    assert schema["properties"]["subtitle"]["description"] == french(Issue.model_fields["subtitle"].description)
+    assert schema["properties"]["subtitle"]["description"].startswith("La ligne de thème")
+    assert schema["$defs"]["Initiative"]["description"].startswith("Une «\u202fbonne pratique\u202f»")
+    assert "fusionné par-dessus publication.yaml" in schema["$defs"]["PublicationOverride"]["description"]
+    english = json.loads(run("schema", "--lang", "en").stdout)
+    assert english["properties"]["subtitle"]["description"] == "The theme line, on the cover and in the running footer."
+    assert english == issue_schema("en")
 
 
 def test_schema_speaks_yaml_not_the_models_internals():

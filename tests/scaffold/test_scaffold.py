@@ -14,9 +14,10 @@ from dossier.manifest.load import load_issue
 from dossier.manifest.model import Month
 from dossier.manifest.schema import schema_text
 from dossier.project import Project
-from dossier.scaffold import PLACEHOLDER
+from dossier.scaffold import placeholder
 from test_schema import editor_load
 
+PLACEHOLDER = placeholder("fr")  # the publication's language: "À compléter"
 MODELINE = "# yaml-language-server: $schema=../../schema/issue.schema.json"
 N3_THEMES = [
     "Développement économique",
@@ -55,7 +56,9 @@ def test_new_starts_numero_4_from_numero_3(project: Path):
     assert issue.subtitle.startswith(PLACEHOLDER) and issue.edito.startswith(PLACEHOLDER)
     assert issue.resources == [] and issue.readings == []
     assert issue.pages == n3.pages == ["chaire", "master2"]
-    assert "never \"#\"" in text and "dossier validate 4" in text and "dossier build 4" in text
+    # The comments are in the publication's language, French, whatever the messages' language.
+    assert "jamais remplacée par «\u202f#\u202f»" in text and "dossier validate 4" in text and "dossier build 4" in text
+    assert "# Remplacez chaque «\u202fÀ compléter\u202f», puis\u202f:" in text
 
 
 def test_scaffold_passes_validate_build_and_the_schema(project: Path):
@@ -74,7 +77,7 @@ def test_scaffold_passes_validate_build_and_the_schema(project: Path):
 def test_new_never_overwrites_a_numero(project: Path):
     assert run("new").exit_code == 0
     manifest = project / "issues/04/issue.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("À compléter : l'édito", "Mon édito"), encoding="utf-8")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("À compléter\u202f: l’édito", "Mon édito"), encoding="utf-8")
     before = manifest.read_bytes()
     result = run("new", "--number", "4")
     assert result.exit_code == 1
@@ -187,3 +190,18 @@ def test_a_broken_numero_is_reported_and_nothing_written(project: Path):
     assert result.exit_code == 1
     assert "issues/03/issue.yaml:7: subtitel: unknown field: did you mean 'subtitle'?" in result.stderr
     assert sorted(p.name for p in (project / "issues").iterdir()) == ["03"]
+
+
+def test_new_speaks_the_publications_language(project: Path):
+    publication = project / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8").replace("language: fr", "language: en"), encoding="utf-8")
+    result = run("--lang", "fr", "new")  # the messages' language does not change the manifest's
+    assert result.exit_code == 0, result.stderr
+    text = (project / "issues/04/issue.yaml").read_text(encoding="utf-8")
+    assert '# Replace every "To be completed", then:' in text
+    assert 'subtitle: "To be completed: the numéro\'s theme line"' in text
+    assert "À compléter" not in text and "Remplacez" not in text
+    schema = (project / "schema/issue.schema.json").read_text(encoding="utf-8")
+    assert "The theme line, on the cover and in the running footer." in schema  # the schema in English too
+    checked = run("check", "4")
+    assert "still «\u202fTo be completed\u202f» from 'dossier new'" in checked.stdout

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from ..i18n import _
 from ..manifest import FieldPath, load_issue_with_lines, locate
-from ..manifest.model import PLACEHOLDER
+from ..manifest.model import placeholder
 from ..project import Project
 from . import rules
 from .layout import layout_findings
@@ -37,21 +38,22 @@ def check_issue(
 
     content = issue.model_dump(exclude={"publication"})  # the numéro's own fields, walked by two rules
     links = list(rules.links(issue, content))
+    to_write = placeholder(issue.publication.language)  # what dossier new wrote, in the publication's language
     findings = [
-        at(link.field, f"{link.url}: insecure http:// link: use https:// if the site offers it")
+        at(link.field, _("{url}: insecure http:// link: use https:// if the site offers it").format(url=link.url))
         for link in links
         if link.url.startswith("http://")
     ]
-    findings += [at(field, message) for field, message in rules.duplicates(issue)]
-    findings += [at(field, f"still «\u202f{PLACEHOLDER}\u202f» from 'dossier new': write the text, or remove the entry")
-                 for field in rules.placeholders(content, ())]
+    findings += [at(field, message) for field, message in rules.duplicates(issue, to_write)]
+    left = _("still «\u202f{placeholder}\u202f» from 'dossier new': write the text, or remove the entry")
+    findings += [at(field, left.format(placeholder=to_write)) for field in rules.placeholders(content, (), to_write)]
     findings += [
-        at(field, "image without alt text: describe it in 'alt' (what a reader who cannot see it should know)")
+        at(field, _("image without alt text: describe it in 'alt' (what a reader who cannot see it should know)"))
         for field in rules.images_without_alt(issue)
     ]
     findings += [at(field, message) for field, message in rules.contrast_findings(issue)]
-    findings += [at(field, "looks English: add lang: en to this entry, so that it gets English typography and "
-                           "hyphenation") for field in rules.english_without_lang(issue)]
+    findings += [at(field, _("looks English: add lang: en to this entry, so that it gets English typography and "
+                             "hyphenation")) for field in rules.english_without_lang(issue)]
     findings += [at(field, message) for field, message in layout_findings(project, issue)]
     if online:
         cache = cache_path or project.root / ".dossier" / "links.json"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..build import output_paths
+from ..i18n import _
 from ..manifest import FieldPath, Issue
 from ..pdf import Layout, measure_layout
 from ..project import Project
@@ -37,10 +38,10 @@ def _low_resolution(issue: Issue, layout: Layout) -> Iterator[tuple[FieldPath, s
             continue
         reported.add(printed.source)
         width_mm, height_mm = (side / 96 * 25.4 for side in printed.size)
-        message = (
-            f"{printed.source.rsplit('/', 1)[-1]}: {printed.pixels[0]}×{printed.pixels[1]} px print at {dpi:.0f} dpi "
-            f"({width_mm:.0f}×{height_mm:.0f} mm): under {MIN_DPI} dpi, it will look blurred; use a larger image"
-        )
+        message = _("{image}: {width}×{height} px print at {dpi} dpi ({width_mm}×{height_mm} mm): under {minimum} dpi, "
+                    "it will look blurred; use a larger image").format(
+            image=printed.source.rsplit("/", 1)[-1], width=printed.pixels[0], height=printed.pixels[1], dpi=f"{dpi:.0f}",
+            width_mm=f"{width_mm:.0f}", height_mm=f"{height_mm:.0f}", minimum=MIN_DPI)
         for field in fields.get(printed.source, []):
             yield field, message
 
@@ -58,8 +59,8 @@ def _long_cards(layout: Layout) -> Iterator[tuple[FieldPath, str]]:
             theme, number = (int(n) - 1 for n in card_id.removeprefix("initiative-").split("-"))
             yield (
                 ("practices", theme, "initiatives", number, "text"),
-                f"card too long to fit on one page (printed on pages {min(card_pages)}–{max(card_pages)}): "
-                "shorten the text",
+                _("card too long to fit on one page (printed on pages {first}–{last}): shorten the text").format(
+                    first=min(card_pages), last=max(card_pages)),
             )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import write_atomically
+from ..i18n import _, decimal
 from ..manifest import FieldPath
 
 LINK_TIMEOUT = 10.0
@@ -72,7 +73,7 @@ def reach_all(urls: list[str], timeout: float, workers: int = LINK_WORKERS) -> d
             now = time.monotonic()
             for url in [url for url, deadline in running.items() if deadline <= now]:
                 del running[url]
-                results[url] = f"no answer within {timeout:g} s"
+                results[url] = _no_answer(timeout)
     return results
 
 
@@ -88,13 +89,17 @@ def _reach(url: str, timeout: float) -> str | None:
         except urllib.error.HTTPError as exc:
             if method == "HEAD" and exc.code in {403, 405, 501}:
                 continue  # some servers refuse HEAD: ask again with GET
-            return f"broken link: the server answers {exc.code} {exc.reason}"
+            return _("broken link: the server answers {code} {reason}").format(code=exc.code, reason=exc.reason)
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                return f"no answer within {timeout:g} s"
-            return f"unreachable: {reason}"
-    return "broken link"
+                return _no_answer(timeout)
+            return _("unreachable: {reason}").format(reason=reason)
+    return _("broken link")
+
+
+def _no_answer(timeout: float) -> str:
+    return _("no answer within {seconds} s").format(seconds=decimal(timeout, None))
 
 
 def _read_cache(path: Path) -> dict[str, float]:

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _, decimal
 from ..manifest import FieldPath, Issue
-from ..manifest.model import PLACEHOLDER
 from ..manifest.typography import markdown_links
 from .links import Link
 
@@ -40,29 +40,30 @@ def links(issue: Issue, content: dict[str, Any]) -> Iterator[Link]:
 
 
 
-def placeholders(value: Any, path: FieldPath) -> Iterator[FieldPath]:
-    if isinstance(value, str) and PLACEHOLDER.casefold() in value.casefold():
+def placeholders(value: Any, path: FieldPath, placeholder: str) -> Iterator[FieldPath]:
+    """Where ``placeholder`` (dossier new's "À compléter", in the publication's language) is left."""
+    if isinstance(value, str) and placeholder.casefold() in value.casefold():
         yield path
     elif isinstance(value, dict) and "porteurs" in value:  # an initiative: one finding for the card
-        if any(PLACEHOLDER.casefold() in str(item).casefold() for item in value.values()):
+        if any(placeholder.casefold() in str(item).casefold() for item in value.values()):
             yield (*path, "title")
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from placeholders(item, (*path, key))
+            yield from placeholders(item, (*path, key), placeholder)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from placeholders(item, (*path, index))
+            yield from placeholders(item, (*path, index), placeholder)
 
 
 def _normalised(text: str) -> str:
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
-def duplicates(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
+def duplicates(issue: Issue, placeholder: str) -> Iterator[tuple[FieldPath, str]]:
     seen: dict[str, tuple[int, int]] = {}
     for t, theme in enumerate(issue.practices):
         for i, initiative in enumerate(theme.initiatives):
-            if PLACEHOLDER.casefold() in initiative.title.casefold():
+            if placeholder.casefold() in initiative.title.casefold():
                 continue  # reported as a placeholder
             for key in (_normalised(initiative.title), _normalised(initiative.text)):
                 if key in seen and seen[key] != (t, i):
@@ -70,7 +71,8 @@ def duplicates(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
                     first = issue.practices[first_t].initiatives[first_i].title
                     yield (
                         ("practices", t, "initiatives", i, "title"),
-                        f"the same initiative as «\u202f{first}\u202f» in {issue.practices[first_t].theme}: keep one",
+                        _("the same initiative as «\u202f{title}\u202f» in {theme}: keep one").format(
+                            title=first, theme=issue.practices[first_t].theme),
                     )
                     break
                 seen.setdefault(key, (t, i))
@@ -100,10 +102,8 @@ def contrast_findings(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
     for field, colour in colours:
         ratio = contrast_on_white(colour)
         if ratio < MIN_CONTRAST:
-            yield field, (
-                f"colour {colour} is too light for text on white ({ratio:.1f}:1, at least {MIN_CONTRAST}:1 is needed): "
-                "choose a darker shade"
-            )
+            yield field, _("colour {colour} is too light for text on white ({ratio}:1, at least {minimum}:1 is needed): "
+                           "choose a darker shade").format(colour=colour, ratio=decimal(ratio), minimum=decimal(MIN_CONTRAST))
 
 
 

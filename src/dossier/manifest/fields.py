@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import jinja2
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 
+from ..i18n import N_, _, translation
 from .images import image_problem
 from .typography import markdown_links, typeset
 
@@ -27,8 +28,16 @@ NumeroNumber = Annotated[
     int, Field(strict=True, ge=1, le=MAX_NUMBER), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_NUMBER})
 ]
 
-# What "dossier new" writes where the editor must write; "dossier check" reports what is left of it.
-PLACEHOLDER = "À compléter"
+# What "dossier new" writes where the editor must write, in the publication's language ("À compléter");
+# "dossier check" reports what is left of it.
+PLACEHOLDER = N_("To be completed")
+
+
+def placeholder(language: str) -> str:
+    """The placeholder in ``language`` (a publication's)."""
+    return translation(language).gettext(PLACEHOLDER)
+
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".svg", ".webp", ".gif"}
 MONTHS = [
     "janvier",
@@ -48,7 +57,7 @@ MONTHS = [
 
 def _text(value: str, info: ValidationInfo) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return typeset(" ".join(value.split()), _language(info))
 
 
@@ -59,7 +68,7 @@ def _language(info: ValidationInfo) -> str:
 
 def _lang(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value.strip()):
-        raise ValueError(f"'{value}' is not a language tag: write e.g. en, fr, de or en-GB")
+        raise ValueError(_("'{value}' is not a language tag: write e.g. en, fr, de or en-GB").format(value=value))
     return value.strip()
 
 
@@ -70,11 +79,12 @@ URL_START = r"^(https?://[^/\s]+\.[^/\s]+|mailto:[^@\s]+@[^@\s]+\.\w+)"
 def _url(value: str) -> str:
     value = value.strip()
     if value in {"#", ""} or value.startswith("#"):
-        raise ValueError(f"'{value}' is a placeholder, not an address: leave the url out until it is known")
+        raise ValueError(_("'{value}' is a placeholder, not an address: leave the url out until it is known").format(
+            value=value))
     if re.search(r"\s", value):
-        raise ValueError(f"'{value}' contains a space: write the address without spaces")
+        raise ValueError(_("'{value}' contains a space: write the address without spaces").format(value=value))
     if not re.match(URL_START, value):
-        raise ValueError(f"'{value}' is not a web address: write it in full, starting with https://")
+        raise ValueError(_("'{value}' is not a web address: write it in full, starting with https://").format(value=value))
     return value
 
 
@@ -83,9 +93,9 @@ def _markdown(value: str) -> str:
         try:
             _url(target)
         except ValueError as exc:
-            raise ValueError(f"link {exc}") from None
+            raise ValueError(_("link {problem}").format(problem=exc)) from None
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value.strip()
 
 
@@ -93,22 +103,24 @@ def _image(value: str, info: ValidationInfo) -> str:
     context = info.context or {}
     base, root = context.get("base"), context.get("root")
     if Path(value).suffix.lower() not in IMAGE_SUFFIXES:
-        raise ValueError(f"'{value}' is not an image: use a .jpg, .png, .svg or .webp file")
+        raise ValueError(_("'{value}' is not an image: use a .jpg, .png, .svg or .webp file").format(value=value))
     if base is None or root is None:
         return value
     path = (Path(base) / value).resolve()
     if not path.is_relative_to(Path(root).resolve()):
-        raise ValueError(f"'{value}' is outside the project folder: copy the image into the numéro's folder")
+        raise ValueError(_("'{value}' is outside the project folder: copy the image into the numéro's folder").format(
+            value=value))
     if not path.is_file():
-        raise ValueError(f"image '{value}' not found: put the file beside the manifest or correct the name")
+        raise ValueError(_("image '{value}' not found: put the file beside the manifest or correct the name").format(
+            value=value))
     if problem := image_problem(path):
-        raise ValueError(f"image '{value}' {problem}")
+        raise ValueError(_("image '{value}' {problem}").format(value=value, problem=problem))
     return path.relative_to(Path(root).resolve()).as_posix()
 
 
 def _colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
-        raise ValueError(f"'{value}' is not a colour: write it as #RRGGBB, e.g. #1b4f72")
+        raise ValueError(_("'{value}' is not a colour: write it as #RRGGBB, e.g. #1b4f72").format(value=value))
     return value.lower()
 
 
@@ -124,6 +136,8 @@ _IMAGE_PATTERN = r"\.(" + "|".join(
 ) + ")$"  # no inline (?i) in JSON Schema's regex dialect
 _DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"
 
+_LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
 Text = Annotated[str, BeforeValidator(_as_str), AfterValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
 Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown), WithJsonSchema(_TEXT_SCHEMA)]
 Url = Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_START + r"\S*$"})]
@@ -131,10 +145,12 @@ ImagePath = Annotated[str, AfterValidator(_image), WithJsonSchema({"type": "stri
 Lang = Annotated[
     str,
     AfterValidator(_lang),
-    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                    "description": "The language of this entry when it is not French (a BCP 47 tag: en, de, en-GB…): "
-                                   "its typography and hyphenation follow it."}),
+    WithJsonSchema({"type": "string", "pattern": _LANG_PATTERN,
+                    "description": N_("The language of this entry when it is not French (a BCP 47 tag: en, de, en-GB…): "
+                                      "its typography and hyphenation follow it.")}),
 ]
+# The publication's language: a tag like Lang's, without Lang's description (which is about entries).
+LanguageTag = Annotated[str, AfterValidator(_lang), WithJsonSchema({"type": "string", "pattern": _LANG_PATTERN})]
 Colour = Annotated[str, AfterValidator(_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 
 
@@ -152,7 +168,8 @@ class Month(BaseModel):
 def _issue_date(value: Any) -> Any:
     date = _parse_date(value)
     if not FIRST_YEAR <= date.year <= LAST_YEAR:
-        raise ValueError(f"'{value}': the year {date.year} is not plausible: write a year from {FIRST_YEAR} to {LAST_YEAR}")
+        raise ValueError(_("'{value}': the year {year} is not plausible: write a year from {first} to {last}").format(
+            value=value, year=date.year, first=FIRST_YEAR, last=LAST_YEAR))
     return date
 
 
@@ -171,7 +188,7 @@ def _parse_date(value: Any) -> dt.date | Month:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-    raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD (2020-04-03) or YYYY-MM (2020-04)")
+    raise ValueError(_("'{value}' is not a date: write YYYY-MM-DD (2020-04-03) or YYYY-MM (2020-04)").format(value=value))
 
 
 def _article_date(value: Any, info: ValidationInfo) -> Any:
@@ -213,15 +230,16 @@ def email_address(value: str) -> str:
     address = value.strip()
     shown = address.encode("unicode_escape").decode("ascii") if re.search(r"[\r\n\t]", address) else address
     if not address:
-        raise ValueError("empty: write an address such as name@example.org")
+        raise ValueError(_("empty: write an address such as name@example.org"))
     if "<" in address or re.search(r"\s", address):
-        raise ValueError(f"'{shown}' is not a bare address: write only name@example.org, without name or spaces")
+        raise ValueError(_("'{value}' is not a bare address: write only name@example.org, without name or spaces").format(
+            value=shown))
     if not _ADDRESS.fullmatch(address):
-        raise ValueError(f"'{shown}' is not an email address: write it as name@example.org")
+        raise ValueError(_("'{value}' is not an email address: write it as name@example.org").format(value=shown))
     # RFC 5321's limits: servers refuse longer addresses (and file names are made from them).
     if len(address.rpartition("@")[0]) > 64 or len(address) > 254:
-        raise ValueError(f"'{shown[:40]}…' is too long for an email address "
-                         "(at most 64 characters before the @, 254 in all)")
+        raise ValueError(_("'{value}…' is too long for an email address (at most 64 characters before the @, 254 in all)")
+                         .format(value=shown[:40]))
     return address
 
 
@@ -230,28 +248,30 @@ def _template_source(value: str) -> str:
     try:
         jinja2.Environment().parse(value)
     except jinja2.TemplateSyntaxError as exc:
-        raise ValueError(f"template syntax error on its line {exc.lineno}: {exc.message}") from None
+        message = _("template syntax error on its line {line}: {error}").format(line=exc.lineno, error=exc.message)
+        raise ValueError(message) from None
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
 def one_line(value: str) -> str:
     value = " ".join(str(value).split())
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
 def https_template(value: str) -> str:
     if not value.strip().startswith("https://"):
-        raise ValueError(f"'{value.strip()}' is not an https address: mail clients only use https:// links here")
+        raise ValueError(_("'{value}' is not an https address: mail clients only use https:// links here").format(
+            value=value.strip()))
     return _template_source(value.strip())
 
 
 def file_name(value: str) -> str:
     if "/" in value or "\\" in value or not value.lower().endswith(".pdf"):
-        raise ValueError(f"'{value}' is not a file name ending in .pdf, such as dossier-special-03.pdf")
+        raise ValueError(_("'{value}' is not a file name ending in .pdf, such as dossier-special-03.pdf").format(value=value))
     return one_line(value)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import _
+
 # Leading bytes of each format, by the suffixes the manifest accepts.
 _SIGNATURES = {
     "JPEG": (b"\xff\xd8\xff",),
@@ -28,15 +30,18 @@ def image_problem(path: Path) -> str | None:
         file.seek(max(0, size - _TAIL))
         tail = file.read()
     if not head:
-        return "is an empty file: copy the image again"
+        return _("is an empty file: copy the image again")
     found = _format_of(head)
     if expected == "SVG":
-        return None if found == "SVG" else f"is not an SVG image ({_describe(found, head)}): export it again as .svg"
+        if found == "SVG":
+            return None
+        return _("is not an SVG image ({content}): export it again as .svg").format(content=_describe(found, head))
     if found is None or found == "SVG":
-        return f"is not a {expected} image ({_describe(found, head)}): export it again as {path.suffix.lower()}"
+        return _("is not a {format} image ({content}): export it again as {suffix}").format(
+            format=expected, content=_describe(found, head), suffix=path.suffix.lower())
     # A PNG named .jpg prints as well as a JPEG: what matters is that it is a whole image.
     if _truncated(found, head, tail, size):
-        return "is cut short (the file ends before the image does): copy or export it again"
+        return _("is cut short (the file ends before the image does): copy or export it again")
     return None
 
 
@@ -54,12 +59,12 @@ def _format_of(head: bytes) -> str | None:
 
 def _describe(found: str | None, head: bytes) -> str:
     if found is not None:
-        return f"its content is {found}"
+        return _("its content is {format}").format(format=found)
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "its content is of another kind"
-    return "its content is text"
+        return _("its content is of another kind")
+    return _("its content is text")
 
 
 def _truncated(kind: str, head: bytes, tail: bytes, size: int) -> bool:

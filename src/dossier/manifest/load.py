@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestError, Problem
 from ..files import display_path
+from ..i18n import _
 from ..project import MANIFEST_FILE, Project
 from . import model
 from .model import Issue, Publication
@@ -54,32 +55,37 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> s
         parent = _model_at(model, loc[:-1])
         names = list(parent.model_fields) if parent else []
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(names)}"
-        return f"unknown field: {hint}"
+        if close:
+            return _("unknown field: did you mean '{name}'?").format(name=close[0])
+        return _("unknown field: allowed here: {names}").format(names=", ".join(names))
     if kind == "missing":
-        return "missing: this field is required"
+        return _("missing: this field is required")
     if kind in {"value_error", "assertion_error"}:
         return str(error["ctx"]["error"])
     if kind == "too_short" and isinstance(error.get("input"), list):
-        return "must not be empty: give at least one entry"
+        return _("must not be empty: give at least one entry")
     if kind.startswith("literal_error"):
-        return f"'{error['input']}' is not allowed: expected {error['ctx']['expected']}"
+        expected = error["ctx"]["expected"].replace(" or ", " " + _("or") + " ")
+        return _("'{value}' is not allowed: expected {expected}").format(value=error["input"], expected=expected)
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         if loc[:1] == ("pages",) and len(loc) == 2:
-            return "expected the name of a page of publication.yaml, or a page's fields"
-        return "expected a mapping of fields (key: value)"
+            return _("expected the name of a page of publication.yaml, or a page's fields")
+        return _("expected a mapping of fields (key: value)")
     if kind == "list_type":
-        return "expected a list (lines starting with '- ')"
+        return _("expected a list (lines starting with '- ')")
     if kind in {"string_type", "str_type"}:
-        return "expected text"
+        return _("expected text")
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         if isinstance(error["input"], str) and error["input"].strip().isdigit():
-            return f"'{_short(error['input'])}' is written as text: write the number without quotes, e.g. 4"
-        return f"'{_short(error['input'])}' is not a whole number: write digits, e.g. 4"
+            return _("'{value}' is written as text: write the number without quotes, e.g. 4").format(
+                value=_short(error["input"]))
+        return _("'{value}' is not a whole number: write digits, e.g. 4").format(value=_short(error["input"]))
     if kind in {"greater_than", "greater_than_equal"}:
-        return f"'{_short(error['input'])}' must be a positive number"
+        return _("'{value}' must be a positive number").format(value=_short(error["input"]))
     if kind == "less_than_equal":
-        return f"'{_short(error['input'])}' is too large: a numéro's number goes up to {error['ctx']['le']}"
+        return _("'{value}' is too large: a numéro's number goes up to {maximum}").format(
+            value=_short(error["input"]), maximum=error["ctx"]["le"])
+    # Other pydantic errors (rare: a type no rule above names) keep pydantic's English.
     return error["msg"][0].lower() + error["msg"][1:]
 
 
@@ -136,9 +142,9 @@ def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict
     if problems:
         raise ManifestError(problems)
     if not isinstance(issue_doc.data, dict):
-        raise ManifestError([Problem(shown, 1, "", "expected the numéro's fields (number:, subtitle:, edito: …)")])
+        raise ManifestError([Problem(shown, 1, "", _("expected the numéro's fields (number:, subtitle:, edito: …)"))])
     if not isinstance(pub_doc.data, dict):
-        raise ManifestError([Problem(pub_doc.lines.get((), (shown, 1))[0], 1, "", "expected publication fields")])
+        raise ManifestError([Problem(pub_doc.lines.get((), (shown, 1))[0], 1, "", _("expected publication fields"))])
 
     _rebase_images(pub_doc.data, project.root, manifest.parent)
     override = Document(issue_doc.data.get("publication", {}), sub_lines(issue_doc.lines, "publication"))
@@ -178,13 +184,14 @@ def _numbering_problems(project: Project, manifest: Path, number: int, where: Lo
     if folder.parent == issues and folder.name.isdigit():
         if int(folder.name) == number:
             return []
-        message = (f"{number} does not match the folder issues/{folder.name}/: write number: {int(folder.name)} "
-                   f"(or move the file to issues/{number:02d}/)")
+        message = _("{number} does not match the folder issues/{folder}/: write number: {folder_number} "
+                    "(or move the file to issues/{number:02d}/)").format(
+            number=number, folder=folder.name, folder_number=int(folder.name))
         return [Problem(*where, "number", message)]
     for owner in (issues / f"{number:02d}" / MANIFEST_FILE, issues / str(number) / MANIFEST_FILE):
         if owner.is_file() and owner.resolve() != manifest.resolve():
-            message = (f"numéro {number} is {display_path(owner, project.root)}: give this manifest a number "
-                       "of its own, so that it does not print over that numéro's files")
+            message = _("numéro {number} is {manifest}: give this manifest a number of its own, so that it does not "
+                        "print over that numéro's files").format(number=number, manifest=display_path(owner, project.root))
             return [Problem(*where, "number", message)]
     return []
 
@@ -200,7 +207,8 @@ def _page_reference_problems(data: dict, lines: dict) -> list[Problem]:
         Problem(
             *lines[("pages", i)],
             f"pages[{i}]",
-            f"no page '{name}' in publication.yaml: use one of {', '.join(defined) or '(none defined)'}",
+            _("no page '{name}' in publication.yaml: use one of {names}").format(
+                name=name, names=", ".join(defined) or _("(none defined)")),
         )
         for i, name in enumerate(pages)
         if isinstance(name, str) and name not in defined

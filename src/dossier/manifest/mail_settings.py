@@ -6,14 +6,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, PositiveInt
 
+from ..i18n import N_
 from .fields import EmailAddress, Strict, TemplateSource, file_name, https_template, one_line
 
 
 class MailSettings(Strict):
-    """How numéros are mailed to the partners: publication.yaml's ``mail:``, or a numéro's ``publication: mail:``.
-
-    subject, text and html replace the templates in templates/mail/ (Jinja2 source).
-    """
+    __doc__ = N_("How numéros are mailed to the partners: publication.yaml's mail:, or a numéro's publication: mail:. "
+                 "subject, text and html replace the templates in templates/mail/ (Jinja2 source).")
 
     from_name: Annotated[str, AfterValidator(one_line)] | None = None  # default: publisher_short or publisher
     from_address: EmailAddress | None = None

@@ -2,6 +2,10 @@
 
 The field types (and what each checks) are in ``fields``; here is the shape of a numéro,
 of publication.yaml, and what a numéro is made of (``Issue.images()``).
+
+Descriptions are what editors read in the JSON Schema: English source strings marked with
+``N_`` and translated when the schema is written. A model's description is its docstring,
+so the models that editors see set ``__doc__ = N_("…")`` instead of a docstring.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Annotated
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
 
+from ..i18n import N_, _
 from .fields import (
     PLACEHOLDER,
     ArticleDate,
@@ -20,6 +25,7 @@ from .fields import (
     ImagePath,
     IssueDate,
     Lang,
+    LanguageTag,
     Markdown,
     Month,
     NumeroNumber,
@@ -28,100 +34,108 @@ from .fields import (
     Url,
     email_address,
     french_date,
+    placeholder,
 )
 from .mail_settings import MailSettings
 from .pages import Action, Page, PageBlock, PageItem, PageSection
 from .yamlfile import FieldPath
 
-__all__ = ["PLACEHOLDER", "Action", "MailSettings", "Month", "Page", "PageBlock", "PageItem", "PageSection",
+__all__ = ["PLACEHOLDER", "placeholder", "Action", "MailSettings", "Month", "Page", "PageBlock", "PageItem", "PageSection",
            "email_address", "french_date"]
 
 
 class BackIssue(Strict):
-    """A "(RE)LIRE" entry: an earlier numéro."""
+    __doc__ = N_("A \"(Re)lire\" entry: an earlier numéro.")
 
-    number: NumeroNumber = Field(description="The earlier numéro's number.")
-    date: IssueDate | None = Field(None, description="When it came out: YYYY-MM-DD or YYYY-MM.")
-    url: Url | None = Field(None, description="Its address in full (https://…); leave it out while unknown, never '#'.")
+    number: NumeroNumber = Field(description=N_("The earlier numéro's number."))
+    date: IssueDate | None = Field(None, description=N_("When it came out: YYYY-MM-DD or YYYY-MM."))
+    url: Url | None = Field(None, description=N_("Its address in full (https://…); leave it out while unknown, never '#'."))
 
 
 class Initiative(Strict):
-    """A "bonne pratique": one card in a theme of the practices part."""
+    __doc__ = N_("A \"bonne pratique\": one card in a theme of the practices part.")
 
     # First: the fields after it are typeset in its language.
-    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
-    title: Text = Field(description="The card's title.")
-    place: Text | None = Field(None, description="The place tag at the top of the card, e.g. Montréal.")
-    porteurs: list[Text] = Field(min_length=1, description="Who carries the initiative: one or more.")
-    text: Markdown = Field(description="The card's text, Markdown: *emphasis*, **bold**, [links](https://…).")
-    image: ImagePath | None = Field(None, description="An image beside the manifest: .jpg, .png, .svg or .webp.")
-    alt: Text | None = Field(None, description="The image's text alternative, read by screen readers.")
-    url: Url | None = Field(None, description="The \"En savoir plus\" link, in full (https://…); never '#'.")
+    lang: Lang | None = Field(None, description=N_("This entry's language when it is not French: en, de, en-GB…"))
+    title: Text = Field(description=N_("The card's title."))
+    place: Text | None = Field(None, description=N_("The place tag at the top of the card, e.g. Montréal."))
+    porteurs: list[Text] = Field(min_length=1, description=N_("Who carries the initiative: one or more."))
+    text: Markdown = Field(description=N_("The card's text, Markdown: *emphasis*, **bold**, [links](https://…)."))
+    image: ImagePath | None = Field(None, description=N_("An image beside the manifest: .jpg, .png, .svg or .webp."))
+    alt: Text | None = Field(None, description=N_("The image's text alternative, read by screen readers."))
+    url: Url | None = Field(None, description=N_("The \"En savoir plus\" link, in full (https://…); never '#'."))
 
     @model_validator(mode="after")
     def _alt_needs_image(self) -> Initiative:
         if self.alt is not None and self.image is None:
-            raise ValueError("alt is given without an image: add the image or remove alt")
+            raise ValueError(_("alt is given without an image: add the image or remove alt"))
         return self
 
 
 class PracticeTheme(Strict):
-    """One theme of "Bonnes pratiques" with its initiatives."""
+    __doc__ = N_("One theme of \"Bonnes pratiques\" with its initiatives.")
 
-    theme: Text = Field(description="The theme's name, on its coloured band and in the sommaire.")
-    colour: Colour | None = Field(None, description="The theme's colour, #RRGGBB; default: the publication's palette, in order.")
-    initiatives: list[Initiative] = Field(min_length=1, description="The theme's cards: at least one.")
+    theme: Text = Field(description=N_("The theme's name, on its coloured band and in the sommaire."))
+    colour: Colour | None = Field(
+        None, description=N_("The theme's colour, #RRGGBB; default: the publication's palette, in order.")
+    )
+    initiatives: list[Initiative] = Field(min_length=1, description=N_("The theme's cards: at least one."))
 
 
 class Resource(Strict):
-    """A tile of "S'informer & s'outiller"."""
+    __doc__ = N_("A tile of \"S'informer & s'outiller\".")
 
     # First: the fields after it are typeset in its language.
-    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
-    organisation: Text = Field(description="The organisation, printed unless a logo is given.")
-    title: Text = Field(description="The resource's title.")
-    url: Url | None = Field(None, description="Its address in full (https://…); never '#'.")
-    logo: ImagePath | None = Field(None, description="The organisation's logo beside the manifest, printed instead of its name.")
+    lang: Lang | None = Field(None, description=N_("This entry's language when it is not French: en, de, en-GB…"))
+    organisation: Text = Field(description=N_("The organisation, printed unless a logo is given."))
+    title: Text = Field(description=N_("The resource's title."))
+    url: Url | None = Field(None, description=N_("Its address in full (https://…); never '#'."))
+    logo: ImagePath | None = Field(
+        None, description=N_("The organisation's logo beside the manifest, printed instead of its name.")
+    )
 
 
 class Article(Strict):
-    """A reading of "Analyse & prospective"."""
+    __doc__ = N_("A reading of \"Analyse & prospective\".")
 
     # First: the fields after it are typeset in its language.
-    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
-    source: Text = Field(description="The newspaper, review or site.")
-    title: Text = Field(description="The article's title.")
-    date: ArticleDate | None = Field(None, description="YYYY-MM-DD, YYYY-MM or free text such as \"printemps 2020\".")
-    url: Url | None = Field(None, description="Its address in full (https://…); never '#'.")
+    lang: Lang | None = Field(None, description=N_("This entry's language when it is not French: en, de, en-GB…"))
+    source: Text = Field(description=N_("The newspaper, review or site."))
+    title: Text = Field(description=N_("The article's title."))
+    date: ArticleDate | None = Field(None, description=N_("YYYY-MM-DD, YYYY-MM or free text such as \"printemps 2020\"."))
+    url: Url | None = Field(None, description=N_("Its address in full (https://…); never '#'."))
 
 
 class ReadingTheme(Strict):
-    """A theme of "Analyse & prospective" with its articles."""
+    __doc__ = N_("A theme of \"Analyse & prospective\" with its articles.")
 
-    theme: Text = Field(description="The theme's name.")
-    articles: list[Article] = Field(min_length=1, description="The theme's articles: at least one.")
+    theme: Text = Field(description=N_("The theme's name."))
+    articles: list[Article] = Field(min_length=1, description=N_("The theme's articles: at least one."))
 
 
 class Colours(Strict):
-    accent: Colour = Field("#123a5a", description="Titles, rules, links and the cover: #RRGGBB.")
+    accent: Colour = Field("#123a5a", description=N_("Titles, rules, links and the cover: #RRGGBB."))
     themes: list[Colour] = Field(
         default=["#9b2d20", "#1f6f5c", "#8a5a00", "#5b3f8c"],
         min_length=1,
-        description="One colour per theme of \"Bonnes pratiques\", in order, starting again when there are more themes.",
+        description=N_("One colour per theme of \"Bonnes pratiques\", in order, starting again when there are more themes."),
     )
 
 
 class Publication(Strict):
-    """Publication-wide content every numéro reuses (publication.yaml)."""
+    __doc__ = N_("Publication-wide content every numéro reuses (publication.yaml).")
 
-    series: Text = Field("Dossier spécial", description="The series' name, in the running footer.")
-    publisher: Text = Field(description="The publisher's full name: the PDF's author.")
-    publisher_short: Text | None = Field(None, description="The publisher's short name, e.g. Chaire A&NMT.")
-    byline: Text | None = Field(None, description="The cover's byline.")
-    url: Url | None = Field(None, description="The publisher's web site, printed on the cover.")
-    logo: ImagePath | None = Field(None, description="Image from the project root, on the cover in place of the publisher.")
-    colours: Colours = Field(Colours(), description="The accent colour and the themes' palette.")
-    pages: dict[str, Page] = Field({}, description="Back pages by name; a numéro's pages list names them.")
+    language: LanguageTag = Field("fr", description=N_(
+        "The publication's language (fr, en…): of dossier's messages, of what dossier new writes, of the schema's "
+        "descriptions. DOSSIER_LANG or --lang change the messages for one run."))
+    series: Text = Field("Dossier spécial", description=N_("The series' name, in the running footer."))
+    publisher: Text = Field(description=N_("The publisher's full name: the PDF's author."))
+    publisher_short: Text | None = Field(None, description=N_("The publisher's short name, e.g. Chaire A&NMT."))
+    byline: Text | None = Field(None, description=N_("The cover's byline."))
+    url: Url | None = Field(None, description=N_("The publisher's web site, printed on the cover."))
+    logo: ImagePath | None = Field(None, description=N_("Image from the project root, on the cover in place of the publisher."))
+    colours: Colours = Field(Colours(), description=N_("The accent colour and the themes' palette."))
+    pages: dict[str, Page] = Field({}, description=N_("Back pages by name; a numéro's pages list names them."))
     mail: MailSettings = MailSettings()
 
 
@@ -143,33 +157,33 @@ class ImageUse:
 
 
 class Issue(Strict):
-    """A numbered dossier: the manifest ``issues/NN/issue.yaml``."""
+    __doc__ = N_("A numbered dossier: the manifest issues/NN/issue.yaml.")
 
-    number: NumeroNumber = Field(description="The numéro: 4 for issues/04.")
-    title: Text = Field("Dossier spécial", description="The title on the cover.")
-    subtitle: Text = Field(description="The theme line, on the cover and in the running footer.")
+    number: NumeroNumber = Field(description=N_("The numéro: 4 for issues/04."))
+    title: Text = Field("Dossier spécial", description=N_("The title on the cover."))
+    subtitle: Text = Field(description=N_("The theme line, on the cover and in the running footer."))
     date: IssueDate | None = Field(
-        None, description="When it comes out: YYYY-MM-DD or YYYY-MM; on the cover and in the PDF's metadata."
+        None, description=N_("When it comes out: YYYY-MM-DD or YYYY-MM; on the cover and in the PDF's metadata.")
     )
-    edito: Markdown = Field(description="The édito, Markdown; its first paragraph is set as the lead.")
+    edito: Markdown = Field(description=N_("The édito, Markdown; its first paragraph is set as the lead."))
     cover_image: ImagePath | None = Field(
-        None, description="A photograph for the cover's lower half, beside the manifest (.jpg, .png, .webp); "
-        "portrait or landscape, it is cropped to fit. Without it the cover lists the numéro's themes."
+        None, description=N_("A photograph for the cover's lower half, beside the manifest (.jpg, .png, .webp); "
+                             "portrait or landscape, it is cropped to fit. Without it the cover lists the numéro's themes.")
     )
-    cover_alt: Text | None = Field(None, description="What the cover photograph shows, for screen readers.")
-    cover_credit: Text | None = Field(None, description="The photograph's credit line, e.g. \"Photo : Jeanne Martin\".")
-    back_issues: list[BackIssue] = Field([], description="The \"(Re)lire\" box: earlier numéros.")
-    practices: list[PracticeTheme] = Field([], description="\"Bonnes pratiques\": one entry per theme, with its cards.")
-    resources: list[Resource] = Field([], description="\"S'informer & s'outiller\": one tile per resource.")
-    readings: list[ReadingTheme] = Field([], description="\"Analyse & prospective\": articles by theme.")
+    cover_alt: Text | None = Field(None, description=N_("What the cover photograph shows, for screen readers."))
+    cover_credit: Text | None = Field(None, description=N_("The photograph's credit line, e.g. \"Photo : Jeanne Martin\"."))
+    back_issues: list[BackIssue] = Field([], description=N_("The \"(Re)lire\" box: earlier numéros."))
+    practices: list[PracticeTheme] = Field([], description=N_("\"Bonnes pratiques\": one entry per theme, with its cards."))
+    resources: list[Resource] = Field([], description=N_("\"S'informer & s'outiller\": one tile per resource."))
+    readings: list[ReadingTheme] = Field([], description=N_("\"Analyse & prospective\": articles by theme."))
     pages: list[PageEntry] | None = Field(
         None,
-        description="Back pages in order: names of pages in publication.yaml, or pages written here. "
-        "Default: every page of publication.yaml.",
+        description=N_("Back pages in order: names of pages in publication.yaml, or pages written here. "
+                       "Default: every page of publication.yaml."),
     )
     # Required once load.py has merged publication.yaml in; in the manifest it is an optional partial override.
     publication: Publication = Field(
-        description="This numéro's overrides of publication.yaml (merged over it), e.g. another accent colour."
+        description=N_("This numéro's overrides of publication.yaml (merged over it), e.g. another accent colour.")
     )
 
     # Set by load_issue: the manifest this numéro was read from.
@@ -178,7 +192,7 @@ class Issue(Strict):
     @model_validator(mode="after")
     def _cover_text_needs_image(self) -> Issue:
         if (self.cover_alt or self.cover_credit) and not self.cover_image:
-            raise ValueError("cover_alt or cover_credit is given without cover_image: add the photograph or remove them")
+            raise ValueError(_("cover_alt or cover_credit is given without cover_image: add the photograph or remove them"))
         return self
 
     @property

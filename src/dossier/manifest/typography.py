@@ -123,3 +123,25 @@ def render_markdown(source: str, lang: str | None = None) -> Markup:
 def render_markdown_inline(source: str, lang: str | None = None) -> Markup:
     """Like render_markdown, without the enclosing paragraph: for one-line fields."""
     return Markup(MARKDOWN.renderInline(source or "", {"lang": lang or "fr"}).strip())
+
+
+# What a message keeps as written: placeholders ({file}, %(name)s), `code`, addresses, paths,
+# options, and a leading location ("{file}:", "styles/:") that reads like the file:line of errors.
+_VERBATIM = re.compile(
+    r"^(?:\{[^{}]*\}|[\w.-]*/[\w./-]*)(?::\d+)?:(?=\s)"
+    r"|\{[^{}]*\}|%\(\w+\)[sd]|`[^`]*`|\S*://\S*|mailto:\S*|[\w.-]*/[\w./…-]*|--[\w-]+"
+)
+_TOKEN = 0xE000  # private-use characters stand for the verbatim parts while the rules run
+
+
+def french_message(text: str) -> str:
+    """A translated message with French typography (« », ’, narrow no-break spaces), its code left alone."""
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match[0])
+        return chr(_TOKEN + len(kept) - 1)
+
+    text = french(_VERBATIM.sub(keep, text))
+    text = re.sub(rf"(?<=\w)'(?=[{chr(_TOKEN)}-{chr(_TOKEN + 0xFF)}])", "’", text)  # l'{value}
+    return re.sub(rf"[{chr(_TOKEN)}-{chr(_TOKEN + 0xFF)}]", lambda m: kept[ord(m[0]) - _TOKEN], text)

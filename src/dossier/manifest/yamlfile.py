@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..i18n import _, integer
 
 Location = tuple[str, int]  # (file as shown, line)
 FieldPath = tuple[Any, ...]  # a field's place: ("practices", 0, "initiatives", 2, "image")
@@ -52,24 +53,26 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(shown, 0, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8"))
+        problems.append(Problem(shown, 0, "", _("not UTF-8 text ({reason}): save the file as UTF-8").format(reason=exc.reason)))
         return Document(None)
     if bad := _FORBIDDEN.search(text):
         line = text.count("\n", 0, bad.start()) + 1
-        problems.append(Problem(shown, line, "", f"invisible control character U+{ord(bad[0]):04X} in the text: "
-                                                 "delete it (it often comes from a copy-paste)"))
+        problems.append(Problem(shown, line, "", _("invisible control character U+{code:04X} in the text: delete it "
+                                                   "(it often comes from a copy-paste)").format(code=ord(bad[0]))))
         return Document(None)
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        what = exc.problem or exc.context or "invalid YAML"
-        hint = "check this line's indentation and the line before; quote text that contains ': ' or starts with a symbol"
-        problems.append(Problem(shown, line, "", f"YAML syntax error: {what} ({hint})"))
+        # PyYAML's own words (exc.problem) are English: they stay so, inside a translated sentence.
+        what = exc.problem or exc.context or _("invalid YAML")
+        problems.append(Problem(shown, line, "", _(
+            "YAML syntax error: {what} (check this line's indentation and the line before; quote text that contains "
+            "': ' or starts with a symbol)").format(what=what)))
         return Document(None)
     except yaml.YAMLError as exc:  # e.g. a character PyYAML's reader refuses
-        problems.append(Problem(shown, 0, "", f"not readable as YAML: {' '.join(str(exc).split())}"))
+        problems.append(Problem(shown, 0, "", _("not readable as YAML: {error}").format(error=" ".join(str(exc).split()))))
         return Document(None)
     if node is None:
         return Document({}, {(): (shown, 1)})
@@ -96,12 +99,13 @@ class _Builder:
         if self.values > MAX_VALUES:
             # An alias's node is where its anchor was written: name the top-level field being read.
             line = self.lines.get(path[:1], (self.shown, line))[1]
-            raise _TooLarge(line, f"too many repeated aliases: the file stands for over {MAX_VALUES:,} values; "
-                                  "write the values out instead of repeating anchors (&) and aliases (*)")
+            raise _TooLarge(line, _("too many repeated aliases: the file stands for over {count} values; write the "
+                                    "values out instead of repeating anchors (&) and aliases (*)").format(
+                count=integer(MAX_VALUES)))
         if depth > MAX_DEPTH:
             line = self.lines.get(path[:1], (self.shown, line))[1]
-            raise _TooLarge(line, f"nested more than {MAX_DEPTH} levels deep (an alias inside its own anchor?): "
-                                  "write the values out instead")
+            raise _TooLarge(line, _("nested more than {depth} levels deep (an alias inside its own anchor?): "
+                                    "write the values out instead").format(depth=MAX_DEPTH))
         self.lines.setdefault(path, (self.shown, line))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -119,17 +123,17 @@ class _Builder:
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(Problem(self.shown, line, dotted(path),
-                                             "merge keys (<<) are not supported: write the fields out"))
+                                             _("merge keys (<<) are not supported: write the fields out")))
                 continue
             try:
                 key = _SCALARS.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             except (yaml.constructor.ConstructorError, ValueError):
                 key = None
             if not isinstance(key, str | int) or isinstance(key, bool):
-                self.problems.append(Problem(self.shown, line, dotted(path), "a key must be a plain name"))
+                self.problems.append(Problem(self.shown, line, dotted(path), _("a key must be a plain name")))
                 continue
             if key in result:
-                self.problems.append(Problem(self.shown, line, dotted((*path, key)), "given twice: keep one"))
+                self.problems.append(Problem(self.shown, line, dotted((*path, key)), _("given twice: keep one")))
                 continue
             self.lines[(*path, key)] = (self.shown, line)
             result[key] = self.construct(value_node, (*path, key), depth + 1)

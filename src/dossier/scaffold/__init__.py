@@ -2,7 +2,7 @@
 
 The scaffold takes "(Re)lire" from the numéros already in issues/ (and the back issues they
 list), and the themes, title and back pages of the numéro before it. Where the editor must
-write, it says "À compléter" (one word to search for); each theme keeps one such card, since a
+write, it says "À compléter" (in the publication's language: one word to search for); each theme keeps one such card, since a
 theme needs at least one and an empty theme would silently vanish from the PDF. It never
 overwrites a numéro, and writes nothing unless the new manifest validates.
 """
@@ -16,14 +16,15 @@ from pathlib import Path
 
 from ..errors import DossierError, ManifestError
 from ..files import display_path, write_atomically
-from ..manifest import load_issue
-from ..manifest.model import PLACEHOLDER
+from ..i18n import _
+from ..manifest import load_issue, load_publication
+from ..manifest.model import PLACEHOLDER, placeholder
 from ..manifest.schema import ensure_schema
 from ..project import MANIFEST_FILE, Project
 from .numeros import Numero, back_issues, existing_numeros
 from .text import scaffold_text
 
-__all__ = ["PLACEHOLDER", "Numero", "Scaffold", "back_issues", "existing_numeros", "new_issue", "scaffold_text"]
+__all__ = ["PLACEHOLDER", "placeholder", "Numero", "Scaffold", "back_issues", "existing_numeros", "new_issue", "scaffold_text"]
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,14 @@ def new_issue(project: Project, number: int | None = None, *, today: dt.date | N
     taken = [n.manifest for n in numeros if n.number == number]
     taken += [path for path in (manifest, project.issues_dir / str(number) / MANIFEST_FILE) if path.is_file()]
     if taken:
-        raise DossierError(
-            f"{display_path(taken[0], project.root)}: numéro {number} exists already: choose another --number"
-        )
+        raise DossierError(_("{manifest}: numéro {number} exists already: choose another --number").format(
+            manifest=display_path(taken[0], project.root), number=number))
     earlier = [n for n in numeros if n.number < number]
     # The closest numéro before, else the latest one: its themes and pages are the best start.
     based_on = earlier[-1] if earlier else (numeros[-1] if numeros else None)
     text = scaffold_text(project, number, numeros, based_on, manifest.parent, today or dt.date.today())
     _check(project, text, manifest)
-    schema_written = ensure_schema(project)
+    schema_written = ensure_schema(project, load_publication(project).language)
     write_atomically(manifest, text.encode("utf-8"))
     return Scaffold(number, manifest, based_on, schema_written)
 
@@ -66,6 +66,5 @@ def _check(project: Project, text: str, manifest: Path) -> None:
             load_issue(project, trial)
         except ManifestError as exc:
             shown = display_path(manifest, project.root)
-            raise DossierError(
-                f"{shown}: the new manifest would not validate (a bug in dossier new: please report it):\n{exc.message}"
-            ) from None
+            message = _("{manifest}: the new manifest would not validate (a bug in dossier new: please report it):")
+            raise DossierError(message.format(manifest=shown) + "\n" + exc.message) from None

@@ -1,0 +1,108 @@
+"""The CLI's words in the run's language: help translated when shown, click's own messages in the catalog.
+
+Help texts are written ``help=N_("…")`` when the commands are defined (at import) and
+translated each time click reads them, so ``--lang`` and ``DOSSIER_LANG`` apply to ``--help``
+as to everything else, in a process that runs several commands (the tests) too.
+A help text with ``{issue}`` gets the sentence that says what ISSUE may be.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from .i18n import N_, Nn_, _
+
+ISSUE_HELP = N_("ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3).")
+
+
+def _translated(text: str | None) -> str | None:
+    if not text:
+        return text
+    return _(text).replace("{issue}", _(ISSUE_HELP))
+
+
+class TranslatedHelp:
+    """``help`` stored as the English source, read in the run's language."""
+
+    _help_source: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        return _translated(self._help_source)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help_source = value
+
+
+class HelpFormatter(click.HelpFormatter):
+    """click's, with the headings' colon set the language's way ("Options :" in French)."""
+
+    def write_heading(self, heading: str) -> None:
+        line = _("{heading}:").format(heading=heading)
+        self.write(f"{'':>{self.current_indent}}{line}\n")
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
+class Command(TranslatedHelp, click.Command):
+    context_class = Context
+
+
+class Group(TranslatedHelp, click.Group):
+    command_class = Command
+    context_class = Context
+
+
+class Option(TranslatedHelp, click.Option):
+    pass
+
+
+option = functools.partial(click.option, cls=Option)
+
+
+# click's messages that this CLI can show, as click writes them (its gettext calls find them
+# in our catalog; tests/test_i18n.py checks that the installed click still has each one).
+CLICK_MESSAGES = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Positional arguments"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("No such command {name!r}."),
+    N_("No such option {name!r}."),
+    N_("Missing command."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing {param_type}"),
+    N_("Missing parameter: {param_name}"),
+    N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Option {name!r} does not take a value."),
+    N_("Aborted!"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is not readable."),
+    N_("{name} {filename!r} is not writable."),
+    N_("Choose from:\n\t{choices}"),
+    Nn_("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+    Nn_("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    Nn_("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
+    Nn_("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+)
