@@ -1,7 +1,8 @@
 """Hostile and careless manifests: every one gets its one-line messages and exit code 1 from validate,
 build and new alike, in well under a second, with nothing written and no traceback.
 
-Each case is ``hostile/NAME.yaml`` with its expected standard error in ``hostile/NAME.expected``;
+Each case is ``hostile/NAME.yaml`` with its expected standard error in ``hostile/NAME.expected``
+(and in French, ``hostile/NAME.fr.expected``);
 cases that cannot be kept as text (control characters) are generated here. The numéro is put in
 issues/09 of a copy of the project, beside n°3.
 """
@@ -34,6 +35,14 @@ EXPECTED_GENERATED = {
     "escape_sequence": f"{MANIFEST}:4: pages[0]: no page '\\x1b]0;titre\\x07' in publication.yaml: use one of chaire, "
                        "master2\n",
 }
+EXPECTED_GENERATED_FR = {
+    "nul_character": f"{MANIFEST}:2: caractère de contrôle invisible U+0000 dans le texte\u202f: supprimez-le (il vient "
+                     "souvent d’un copier-coller)\n",
+    "bell_character": f"{MANIFEST}:4: caractère de contrôle invisible U+0007 dans le texte\u202f: supprimez-le (il vient "
+                      "souvent d’un copier-coller)\n",
+    "escape_sequence": f"{MANIFEST}:4: pages[0]: pas de page «\u202f\\x1b]0;titre\\x07\u202f» dans publication.yaml\u202f: "
+                       "utilisez l’une de chaire, master2\n",
+}
 CASES = sorted([path.stem for path in HOSTILE.glob("*.yaml")] + list(GENERATED))
 
 
@@ -51,19 +60,21 @@ def put_numero(project: Path, case: str) -> None:
     (folder / "vide.png").write_bytes(b"")
 
 
-def expected(case: str) -> str:
+def expected(case: str, language: str = "en") -> str:
     if case in EXPECTED_GENERATED:
-        return EXPECTED_GENERATED[case]
-    return (HOSTILE / f"{case}.expected").read_text(encoding="utf-8")
+        return (EXPECTED_GENERATED_FR if language == "fr" else EXPECTED_GENERATED)[case]
+    return (HOSTILE / f"{case}{'.fr' if language == 'fr' else ''}.expected").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("command", [["validate", "9"], ["build", "9"], ["new"]])
 @pytest.mark.parametrize("case", CASES)
-def test_a_hostile_manifest_gets_its_messages_and_nothing_is_written(project: Path, case: str, command: list[str]):
+def test_a_hostile_manifest_gets_its_messages_and_nothing_is_written(project: Path, case: str, command: list[str],
+                                                                     language: str):
     put_numero(project, case)
-    result = run(*command)
+    result = run("--lang", language, *command)
     assert result.exit_code == 1
-    assert result.stderr == expected(case)
+    assert result.stderr == expected(case, language)
     assert result.stdout == ""
     assert "Traceback" not in result.output
     assert not (project / "output").exists() or not list((project / "output").glob("dossier-special-09*"))

@@ -74,12 +74,14 @@ def test_month_dates_and_free_text_dates():
     assert dt.date(2020, 4, 22) in dates
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("case", CASES)
-def test_broken_manifest_reports_every_problem(project: Path, case: str):
+def test_broken_manifest_reports_every_problem(project: Path, case: str, language: str):
+    """Each case's messages in English (NAME.expected) and in French (NAME.fr.expected)."""
     (project / "issues/09").mkdir()
     shutil.copy(BROKEN / f"{case}.yaml", project / "issues/09/issue.yaml")
-    expected = (BROKEN / f"{case}.expected").read_text(encoding="utf-8")
-    result = run("validate", "9")
+    expected = (BROKEN / f"{case}{'.fr' if language == 'fr' else ''}.expected").read_text(encoding="utf-8")
+    result = run("--lang", language, "validate", "9")
     assert result.exit_code == 1
     assert result.stderr == expected
     assert result.stdout == ""

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import REPO, run
-from dossier.manifest.model import Initiative, Issue
 from dossier.i18n import translation
+from dossier.manifest.model import Initiative, Issue
 from dossier.manifest.schema import SCHEMA_FILE, issue_schema, schema_text
 
 
