@@ -135,6 +135,26 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
             raise SendFailures(report.failure_message())
 
 
+@cli.command(
+    help="""Write the static site: the archive of numéros, each numéro's web edition and PDF, feed.xml, sitemap.xml.
+
+    ISSUE… are the numéros to publish (default: every numéro in issues/), as folders,
+    manifests or numbers. The site goes to output/site/ (or --output DIR), written whole or
+    not at all; a numéro whose files did not change is not rebuilt. Prints the site's folder."""
+)
+@click.argument("issues", nargs=-1)
+@click.option("--output", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the site to DIR instead of output/site/.")
+def site(issues: tuple[str, ...], output: Path | None) -> None:
+    from .site import build_site
+
+    project = Project.find()
+    report = build_site(project, issues, output)
+    for line in report.lines(project.root):
+        echo(line, err=True)
+    echo(display_path(report.folder, Path.cwd()))
+
+
 @cli.command(help=f"Check a numéro beyond validation: links, duplicates, alt texts, image resolution, card length. {ISSUE_HELP}")
 @click.argument("issue")
 @click.option("--online", is_flag=True, help="Also reach every link (a day's cache in .dossier/links.json).")

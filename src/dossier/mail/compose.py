@@ -14,6 +14,7 @@ from email.message import EmailMessage, MIMEPart
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, localtime, make_msgid
 
+from ..files import format_size_fr
 from ..manifest.model import Issue
 from .partners import Partner
 from .templates import MailTemplates, MessageTexts
@@ -48,10 +49,7 @@ class Attachment:
     @property
     def size_text(self) -> str:
         """The size as French readers write it: 312 Ko, 1,4 Mo."""
-        size = len(self.data)
-        if size < 1024 * 1024:
-            return f"{max(1, round(size / 1024))}\u00a0Ko"
-        return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"
+        return format_size_fr(len(self.data))
 
 
 @dataclass(frozen=True)
