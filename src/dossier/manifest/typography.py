@@ -74,3 +74,17 @@ def render_markdown(source: str) -> Markup:
 def render_markdown_inline(source: str) -> Markup:
     """Like render_markdown, without the enclosing paragraph: for one-line fields."""
     return Markup(MARKDOWN.renderInline(source or "").strip())
+
+
+def plain_text(source: str) -> str:
+    """Markdown as plain text with French spacing: link texts kept, their addresses and the markup dropped."""
+    words = []
+    for token in MARKDOWN.parse(source or ""):
+        if token.type == "paragraph_close":
+            words.append("\n\n")
+        for child in token.children or []:
+            if child.type in {"text", "code_inline"}:
+                words.append(french(child.content))
+            elif child.type in {"softbreak", "hardbreak"}:
+                words.append(" ")
+    return "".join(words).strip()
