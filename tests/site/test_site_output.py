@@ -45,7 +45,7 @@ def test_site_writes_archive_edition_pdf_feed(mini_project: Path) -> None:
         assert "http://" not in page
         assert 'src="https://' not in page and "<link rel=\"stylesheet\" href=\"http" not in page
     archive = (site / "index.html").read_text(encoding="utf-8")
-    assert 'href="01/"' in archive and 'href="01/dossier-special-01.pdf"' in archive
+    assert 'href="01/index.html"' in archive and 'href="01/dossier-special-01.pdf"' in archive
     assert "Essais" in archive and "mars 2024" in archive
     css = (site / "assets/site.css").read_text(encoding="utf-8")
     assert "url(fonts/inter-regular.woff2)" in css and "//" not in css.replace("/*", "")
@@ -131,10 +131,10 @@ def test_site_url_gives_canonical_open_graph_sitemap_and_relire_links(mini_proje
     edition = (site / "02/index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{SITE_URL}02/">' in edition
     assert f'<meta property="og:image" content="{SITE_URL}02/cover.jpg">' in edition
-    assert '<a href="../01/">Le numéro 1</a>' in edition, "a numéro of the site: a relative link"
-    assert "Le numéro 7" in edition and 'href="../07/"' not in edition
+    assert '<a href="../01/index.html">Le numéro 1</a>' in edition, "a numéro of the site: a relative link"
+    assert "Le numéro 7" in edition and 'href="../07/' not in edition
     archive = (site / "index.html").read_text(encoding="utf-8")
-    assert archive.index('href="02/"') < archive.index('href="01/"'), "newest first"
+    assert archive.index('href="02/index.html"') < archive.index('href="01/index.html"'), "newest first"
     locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert locs == [SITE_URL, f"{SITE_URL}02/", f"{SITE_URL}01/"]
     feed = ET.parse(site / "feed.xml").getroot()

@@ -33,7 +33,7 @@ def write_archive(project: Project, env: jinja2.Environment, stage: Path, site: 
         folder = f"{edition_folder(issue.number)}/"
         entries.append({
             "issue": issue,
-            "href": folder,
+            "href": f"{folder}index.html",  # named: a folder opened from disk shows a listing, not its index
             "pdf": {"href": f"{folder}{issue.slug}.pdf", "size": record.pdf_size, "pages": record.pages},
             "cover": cover_image(record.cover, folder) if record.cover else None,
         })
@@ -44,7 +44,7 @@ def write_archive(project: Project, env: jinja2.Environment, stage: Path, site: 
         root="",
         feed="feed.xml",
         canonical=site.site_url,
-        social_image=f"{site.site_url}{entries[0]['href']}cover.jpg" if site.site_url else None,
+        social_image=f"{site.site_url}{edition_folder(numeros[0][0].number)}/cover.jpg" if site.site_url else None,
         accent=publication.colours.accent,
         accent_dark=lightened_for(publication.colours.accent, DARK_BACKGROUND),
         description=f"Les numéros du {publication.series} de la {publication.publisher}.",

@@ -107,7 +107,7 @@ def edition_context(issue: Issue, site: SiteInfo, record: EditionRecord, images:
 def _back_link(back, site: SiteInfo) -> str | None:  # noqa: ANN001 - manifest BackIssue
     """A "(Re)lire" entry: the numéro's folder when it is in this site, else its own url."""
     if back.number in site.published:
-        return f"../{edition_folder(back.number)}/"
+        return f"../{edition_folder(back.number)}/index.html"  # named, for the site opened from disk
     return back.url
 
 
