@@ -178,7 +178,13 @@ def _connect(shown: str, uri: str) -> sqlite3.Connection:
 
 
 def _not_a_ledger(shown: str, exc: Exception) -> DossierError:
-    return DossierError(f"{shown}: cannot use the delivery ledger ({exc}): restore it from a backup or move it aside")
+    # Never advise to delete or move it: without the ledger every partner would be mailed again.
+    keep = "do not delete or move it: it records who was sent what, and without it every partner would be mailed again"
+    text = str(exc)
+    if "readonly" in text or "unable to open" in text:
+        return DossierError(f"{shown}: cannot write to the delivery ledger ({text}): make the file and its folder "
+                            f"writable; {keep}")
+    return DossierError(f"{shown}: the delivery ledger is damaged ({text}): restore it from a backup; {keep}")
 
 
 def _now() -> str:

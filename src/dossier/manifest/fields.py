@@ -209,8 +209,12 @@ def email_address(value: str) -> str:
         raise ValueError("empty: write an address such as name@example.org")
     if "<" in address or re.search(r"\s", address):
         raise ValueError(f"'{shown}' is not a bare address: write only name@example.org, without name or spaces")
-    if len(address) > 254 or not _ADDRESS.fullmatch(address):
+    if not _ADDRESS.fullmatch(address):
         raise ValueError(f"'{shown}' is not an email address: write it as name@example.org")
+    # RFC 5321's limits: servers refuse longer addresses (and file names are made from them).
+    if len(address.rpartition("@")[0]) > 64 or len(address) > 254:
+        raise ValueError(f"'{shown[:40]}…' is too long for an email address "
+                         "(at most 64 characters before the @, 254 in all)")
     return address
 
 
@@ -246,3 +250,7 @@ def file_name(value: str) -> str:
 
 EmailAddress = Annotated[str, AfterValidator(email_address)]
 TemplateSource = Annotated[str, AfterValidator(_template_source)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
