@@ -64,6 +64,14 @@ def write_edition(project: Project, issue: Issue, stage: Path, env: jinja2.Envir
     return record
 
 
+def render_edition(project: Project, issue: Issue, site: SiteInfo, record: EditionRecord,
+                   images: dict[str, WebImage]) -> str:
+    """The web edition's page alone (the preview shows it at /web, images as they are in the project)."""
+    from .render import site_environment
+
+    return render_page(project, site_environment(project), PAGE, **edition_context(issue, site, record, images))
+
+
 def _image(source: Path, digests: Digests, folder: Path, record: EditionRecord,
            previous: tuple[Path, EditionRecord] | None) -> WebImage:
     digest = digests(source)
