@@ -97,3 +97,10 @@ def format_size(size: int) -> str:
     if size < 1024 * 1024:
         return _("{size} KB").format(size=decimal(size / 1024, 0))
     return _("{size} MB").format(size=decimal(size / 1024 / 1024))
+
+
+def format_size_fr(size: int) -> str:
+    """A byte count as French readers write it: 312 Ko, 1,4 Mo (a no-break space before the unit)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))}\u00a0Ko"
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"

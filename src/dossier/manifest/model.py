@@ -29,6 +29,7 @@ from .fields import (
     Markdown,
     Month,
     NumeroNumber,
+    SiteUrl,
     Strict,
     Text,
     Url,
@@ -64,6 +65,9 @@ class Initiative(Strict):
     image: ImagePath | None = Field(None, description=N_("An image beside the manifest: .jpg, .png, .svg or .webp."))
     alt: Text | None = Field(None, description=N_("The image's text alternative, read by screen readers."))
     url: Url | None = Field(None, description=N_("The \"En savoir plus\" link, in full (https://…); never '#'."))
+    highlight: bool = Field(
+        False, description=N_("Presented in the newsletter e-mail (default: each theme's first initiative).")
+    )
 
     @model_validator(mode="after")
     def _alt_needs_image(self) -> Initiative:
@@ -133,6 +137,10 @@ class Publication(Strict):
     publisher_short: Text | None = Field(None, description=N_("The publisher's short name, e.g. Chaire A&NMT."))
     byline: Text | None = Field(None, description=N_("The cover's byline."))
     url: Url | None = Field(None, description=N_("The publisher's web site, printed on the cover."))
+    site_url: SiteUrl | None = Field(
+        None, description=N_("Where `dossier site` is published, e.g. https://example.org/dossiers/: "
+                             "\"(Re)lire\" links and the newsletter's links go to the web editions there.")
+    )
     logo: ImagePath | None = Field(None, description=N_("Image from the project root, on the cover in place of the publisher."))
     colours: Colours = Field(Colours(), description=N_("The accent colour and the themes' palette."))
     pages: dict[str, Page] = Field({}, description=N_("Back pages by name; a numéro's pages list names them."))
