@@ -58,7 +58,7 @@ def write_all_atomically(files: list[tuple[Path, bytes]]) -> None:
     except OSError as exc:
         raise OutputError(current, exc) from None
     finally:
-        for tmp, _ in temporaries:
+        for tmp, _target in temporaries:
             Path(tmp).unlink(missing_ok=True)
 
 

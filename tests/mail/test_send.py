@@ -245,7 +245,7 @@ def test_status_shows_pending_partners_and_those_of_other_lists(project: Path, p
     lines = result.stdout.splitlines()
     assert lines[1:3] == ["  pending  jean.dupont@example.org", "  pending  marie@example.net"]
     assert lines[-1] == (
-        "1 sent, 0 failed, 2 pending; 1 more addresses in the ledger for this numéro are not in this list"
+        "1 sent, 0 failed, 2 pending; 1 more address in the ledger for this numéro is not in this list"
     )
 
 

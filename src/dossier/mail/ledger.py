@@ -17,6 +17,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..errors import DossierError
+from ..i18n import _
 
 DEFAULT_LEDGER = Path(".dossier") / "deliveries.sqlite"
 SCHEMA_VERSION = 1
@@ -111,10 +112,10 @@ class Ledger:
             self._record_sent(issue, address, message_id, partner_list)
         except sqlite3.Error as exc:
             # The server has the message but the ledger does not know: stop before sending more.
-            raise DossierError(
-                f"{self.shown}: could not record the message to {address} that the server accepted ({exc}): "
-                f"sending stopped; fix the cause (disk full?) — the next run will send it to {address} again"
-            ) from None
+            raise DossierError(_(
+                "{ledger}: could not record the message to {address} that the server accepted ({error}): sending "
+                "stopped; fix the cause (disk full?) — the next run will send it to {address} again"
+            ).format(ledger=self.shown, address=address, error=exc)) from None
 
     def _record_sent(self, issue: int, address: str, message_id: str, partner_list: str | None) -> None:
         assert self._db is not None
@@ -146,7 +147,8 @@ def _write_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise DossierError(f"{path}: cannot write to the delivery ledger ({exc}): sending stopped") from None
+        raise DossierError(_("{ledger}: cannot write to the delivery ledger ({error}): sending stopped").format(
+            ledger=path, error=exc)) from None
 
 
 @contextmanager
@@ -161,7 +163,8 @@ def sending_lock(ledger_path: Path, shown: str) -> Iterator[None]:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise LedgerBusy(f"{shown}: another 'dossier send' is sending with this ledger: wait for it to finish") from None
+        raise LedgerBusy(_("{ledger}: another 'dossier send' is sending with this ledger: wait for it to finish").format(
+            ledger=shown)) from None
     try:
         yield
     finally:
@@ -179,12 +182,13 @@ def _connect(shown: str, uri: str) -> sqlite3.Connection:
 
 def _not_a_ledger(shown: str, exc: Exception) -> DossierError:
     # Never advise to delete or move it: without the ledger every partner would be mailed again.
-    keep = "do not delete or move it: it records who was sent what, and without it every partner would be mailed again"
+    keep = _("do not delete or move it: it records who was sent what, and without it every partner would be mailed again")
     text = str(exc)
     if "readonly" in text or "unable to open" in text:
-        return DossierError(f"{shown}: cannot write to the delivery ledger ({text}): make the file and its folder "
-                            f"writable; {keep}")
-    return DossierError(f"{shown}: the delivery ledger is damaged ({text}): restore it from a backup; {keep}")
+        return DossierError(_("{ledger}: cannot write to the delivery ledger ({error}): make the file and its folder "
+                              "writable; {keep}").format(ledger=shown, error=text, keep=keep))
+    return DossierError(_("{ledger}: the delivery ledger is damaged ({error}): restore it from a backup; {keep}").format(
+        ledger=shown, error=text, keep=keep))
 
 
 def _now() -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..build import BuildResult, build_issue, output_paths
 from ..errors import DossierError, Problem
-from ..files import display_path
+from ..files import display_path, format_size
+from ..i18n import _
 from ..manifest.load import load_issue
 from ..manifest.model import Issue, MailSettings
 from ..project import Project
@@ -84,7 +85,7 @@ def prepare_mailing(
     if partners_file is not None:
         partners = load_partners(partners_file, display_path(partners_file, Path.cwd()))
     columns = partners.columns if partners else ("email", *STANDARD_COLUMNS)
-    shown_list = partners.shown if partners else "the partner list"
+    shown_list = partners.shown if partners else _("the partner list")
     templates = MailTemplates(project, manifest, settings, columns, shown_list)
 
     attachment, built = (None, None) if link is not None else _attachment(project, issue)
@@ -100,15 +101,15 @@ def prepare_mailing(
 
 def _attachment(project: Project, issue: Issue) -> tuple[Attachment, BuildResult | None]:
     """The PDF to attach, built first when missing or stale (with the build's result, else None)."""
-    _, pdf_path = output_paths(project, issue)
+    pdf_path = output_paths(project, issue)[1]
     built = build_issue(project, issue.manifest) if pdf_is_stale(project, issue, pdf_path) else None
     attachment = Attachment(issue.publication.mail.attachment_name or pdf_path.name, pdf_path.read_bytes())
     if len(attachment.data) > MAX_ATTACHMENT:
-        raise DossierError(
-            f"{display_path(pdf_path, project.root)}: {len(attachment.data) / 1024 / 1024:.1f} MB is too large "
-            f"to attach (limit {MAX_ATTACHMENT // 1024 // 1024} MB: once encoded, more than many mail servers "
-            "accept): put the PDF online and send its address with --link URL"
-        )
+        raise DossierError(_(
+            "{file}: {size} is too large to attach (limit {limit}: once encoded, more than many mail servers accept): "
+            "put the PDF online and send its address with --link URL"
+        ).format(file=display_path(pdf_path, project.root), size=format_size(len(attachment.data)),
+                 limit=_("{size} MB").format(size=MAX_ATTACHMENT // 1024 // 1024)))
     return attachment, built
 
 
@@ -119,8 +120,9 @@ def _sender(project: Project, manifest: Path, issue: Issue) -> Sender:
         line = node[0].start_mark.line + 1 if node else 0
         raise DossierError(str(Problem(
             shown, line, "mail.from_address",
-            "missing: the address messages are sent from; add it under mail:, "
-            "e.g. mail: {from_address: chaire@example.org, reply_to: contact@example.org}",
+            # Not formatted: the braces are YAML's.
+            _("missing: the address messages are sent from; add it under mail:, "
+              "e.g. mail: {from_address: chaire@example.org, reply_to: contact@example.org}"),
         )))
     return Sender(
         name=settings.from_name or issue.publication.publisher_short or issue.publication.publisher,
@@ -134,18 +136,18 @@ def _web_pdf_link(project: Project, issue: Issue) -> str:
     """The PDF's address in the web edition; site_url is required."""
     edition = web_edition(issue)
     if edition is None:
-        raise DossierError(
-            f"{display_path(project.publication_file, Path.cwd())}: site_url: missing: --web links to the web "
-            "edition, so add the site's address to publication.yaml, e.g. site_url: https://example.org/dossiers/ "
-            "(and publish the site there with dossier site)"
-        )
+        raise DossierError(_(
+            "{file}: site_url: missing: --web links to the web edition, so add the site's address to publication.yaml, "
+            "e.g. site_url: https://example.org/dossiers/ (and publish the site there with dossier site)"
+        ).format(file=display_path(project.publication_file, Path.cwd())))
     return edition.pdf_url
 
 
 def _check_link(link: str) -> str:
     parts = urllib.parse.urlsplit(link.strip())
     if parts.scheme not in {"https", "http"} or "." not in parts.netloc or re.search(r"\s", link.strip()):
-        raise DossierError(f"--link {link}: not a web address: give the PDF's full address, starting with https://")
+        raise DossierError(_("--link {link}: not a web address: give the PDF's full address, starting with https://")
+                           .format(link=link))
     return link.strip()
 
 
@@ -156,12 +158,12 @@ def resolve_ledger_path(project: Project, settings: MailSettings, override: Path
     else:
         path = (project.root / (settings.ledger or DEFAULT_LEDGER)).resolve()
     if path.is_relative_to(project.output_dir.resolve()):
-        raise DossierError(
-            f"{display_path(path, project.root)}: the delivery ledger must not be under output/ "
-            f"(cleaning output/ would forget who was sent what): use e.g. {DEFAULT_LEDGER}"
-        )
+        raise DossierError(_(
+            "{file}: the delivery ledger must not be under output/ (cleaning output/ would forget who was sent what): "
+            "use e.g. {default}"
+        ).format(file=display_path(path, project.root), default=DEFAULT_LEDGER))
     if path.is_dir():
-        raise DossierError(f"{display_path(path, project.root)}: is a folder: give the ledger's file name")
+        raise DossierError(_("{file}: is a folder: give the ledger's file name").format(file=display_path(path, project.root)))
     return path
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import DossierError, Problem
+from ..i18n import _
 from ..manifest.model import email_address
 
 # Headers a spreadsheet may use for the address column; all mean "email".
@@ -84,16 +85,15 @@ def load_partners(path: Path, shown: str | None = None) -> PartnerList:
     shown = shown or str(path)
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".yaml", ".yml"}:
-        raise DossierError(f"{shown}: not a partner list: give a .csv file (UTF-8, header row) or a .yaml list")
+        raise DossierError(_("{file}: not a partner list: give a .csv file (UTF-8, header row) or a .yaml list").format(
+            file=shown))
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")  # spreadsheets often add a byte-order mark
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DossierError(
-            f"{shown}:{line}: not UTF-8 text: export the list again as 'CSV UTF-8' "
-            "(in LibreOffice: character set Unicode (UTF-8))"
-        ) from None
+        raise DossierError(_("{where}: not UTF-8 text: export the list again as 'CSV UTF-8' (in LibreOffice: character "
+                             "set Unicode (UTF-8))").format(where=f"{shown}:{line}")) from None
     problems: list[Problem] = []
     columns, rows = _csv_rows(text, shown, problems) if suffix == ".csv" else _yaml_rows(text, shown, problems)
     return _validate(path, shown, columns, rows, problems)
@@ -110,16 +110,18 @@ def _csv_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[str
     try:
         header = next(reader)
     except StopIteration:
-        raise PartnerListError([Problem(shown, 1, "", "the list is empty: write a header row with an email column")]) from None
+        raise PartnerListError([Problem(shown, 1, "", _("the list is empty: write a header row with an email column"))]) \
+            from None
     columns = [column_name(h) for h in header]
     named = [c for c in columns if c]
     if "email" not in named:
-        found = ", ".join(h.strip() for h in header if h.strip()) or "nothing"
+        found = ", ".join(h.strip() for h in header if h.strip()) or _("nothing")
         raise PartnerListError([
-            Problem(shown, 1, "", f"no 'email' column (the header has {found}): name the column of addresses 'email'")
+            Problem(shown, 1, "", _("no 'email' column (the header has {found}): name the column of addresses 'email'")
+                    .format(found=found))
         ])
     for name in sorted({c for c in named if named.count(c) > 1}):
-        problems.append(Problem(shown, 1, name, "column given twice: rename or delete one"))
+        problems.append(Problem(shown, 1, name, _("column given twice: rename or delete one")))
     rows: list[Row] = []
     start = reader.line_num + 1
     try:
@@ -130,14 +132,15 @@ def _csv_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[str
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
                 problems.append(Problem(
                     shown, line, "",
-                    f"{len(cells)} cells but the header has {len(columns)} columns: "
-                    f"check the separators ('{delimiter}') and quotes on this row",
+                    _("{cells} cells but the header has {columns} columns: check the separators ('{delimiter}') and "
+                      "quotes on this row").format(cells=len(cells), columns=len(columns), delimiter=delimiter),
                 ))
                 continue
             values = {c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns) if c}
             rows.append((line, values))
     except csv.Error as exc:
-        problems.append(Problem(shown, reader.line_num, "", f"CSV syntax error: {exc}: check the quotes on this row"))
+        problems.append(Problem(shown, reader.line_num, "", _("CSV syntax error: {error}: check the quotes on this row")
+                                .format(error=exc)))
     return tuple(named), rows
 
 
@@ -147,15 +150,16 @@ def _yaml_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[st
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PartnerListError(
-            [Problem(shown, mark.line + 1 if mark else 0, "", f"YAML syntax error: {exc.problem or exc.context}")]
+            [Problem(shown, mark.line + 1 if mark else 0, "", _("YAML syntax error: {what}").format(
+                what=exc.problem or exc.context))]
         ) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, BEL…), known by its position
         line = text.count("\n", 0, exc.position) + 1
-        raise PartnerListError([Problem(shown, line, "", f"invisible control character U+{exc.character:04X} in the "
-                                                         "text: delete it")]) from None
+        message = _("invisible control character U+{code:04X} in the text: delete it").format(code=exc.character)
+        raise PartnerListError([Problem(shown, line, "", message)]) from None
     if not isinstance(node, yaml.SequenceNode):
         line = node.start_mark.line + 1 if node else 1
-        raise PartnerListError([Problem(shown, line, "", "expected a list of partners (lines starting with '- ')")])
+        raise PartnerListError([Problem(shown, line, "", _("expected a list of partners (lines starting with '- ')"))])
     rows: list[Row] = []
     columns: dict[str, None] = {"email": None}
     for item in node.value:
@@ -164,24 +168,24 @@ def _yaml_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[st
             rows.append((line, {"email": str(item.value)}))
             continue
         if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(shown, line, "", "expected a partner: an address, or fields such as email: and name:"))
+            problems.append(Problem(shown, line, "", _("expected a partner: an address, or fields such as email: and name:")))
             continue
         values: dict[str, str] = {}
         reported = len(problems)
         for key_node, value_node in item.value:
             key = column_name(str(key_node.value))
             if not isinstance(value_node, yaml.ScalarNode):
-                problems.append(Problem(shown, key_node.start_mark.line + 1, key, "expected text, not a list or mapping"))
+                problems.append(Problem(shown, key_node.start_mark.line + 1, key, _("expected text, not a list or mapping")))
                 continue
             if key in values:
-                problems.append(Problem(shown, key_node.start_mark.line + 1, key, "given twice: keep one"))
+                problems.append(Problem(shown, key_node.start_mark.line + 1, key, _("given twice: keep one")))
                 continue
             values[key] = _scalar_text(value_node)
             columns.setdefault(key, None)
         if len(problems) > reported:
             continue
         if "email" not in values:
-            problems.append(Problem(shown, line, "email", "missing: every partner needs an address"))
+            problems.append(Problem(shown, line, "email", _("missing: every partner needs an address")))
             continue
         rows.append((line, values))
     return tuple(columns), rows
@@ -215,23 +219,24 @@ def _validate(path: Path, shown: str, columns: tuple[str, ...], rows: list[Row],
         try:
             address = email_address(values.get("email", ""))
         except ValueError as exc:
-            problems.append(Problem(shown, line, "email", f"{exc}, or delete the row"))
+            problems.append(Problem(shown, line, "email", _("{problem}, or delete the row").format(problem=exc)))
             continue
         key = address.lower()
         if key in first_line:
             problems.append(Problem(
-                shown, line, "email", f"'{address}' is already on line {first_line[key]}: delete one of the two rows"
+                shown, line, "email", _("'{address}' is already on line {line}: delete one of the two rows").format(
+                    address=address, line=first_line[key])
             ))
             continue
         first_line[key] = line
         if broken := _header_breaks(values):
-            problems.append(Problem(shown, line, broken, "contains a line break or an invisible control character: "
-                                                         "keep the field on one line"))
+            problems.append(Problem(shown, line, broken, _("contains a line break or an invisible control character: "
+                                                           "keep the field on one line")))
             continue
         fields = {name: "" for name in STANDARD_COLUMNS} | values | {"email": address}
         partners.append(Partner(address, line, fields))
     if problems:
         raise PartnerListError(problems)
     if not partners:
-        raise PartnerListError([Problem(shown, 1, "", "no partners in the list: add one row per partner")])
+        raise PartnerListError([Problem(shown, 1, "", _("no partners in the list: add one row per partner"))])
     return PartnerList(path, shown, tuple(dict.fromkeys((*columns, *STANDARD_COLUMNS))), tuple(partners))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..files import OutputError, display_path, format_size, write_atomically
+from ..i18n import N_, _, decimal, ngettext
 from ..manifest.load import load_issue
 from ..project import Project
 from .ledger import Delivery, Ledger
@@ -44,21 +45,28 @@ class DryRunReport:
 
     def lines(self, *, limit: int = 10) -> list[str]:
         if not self.messages:
-            return [f"dry run: nothing to send: the {self.already_sent} partners were all sent this numéro already "
-                    "(see --status)"]
+            return [ngettext("dry run: nothing to send: the {count} partner was sent this numéro already (see --status)",
+                             "dry run: nothing to send: the {count} partners were all sent this numéro already "
+                             "(see --status)", self.already_sent).format(count=self.already_sent)]
         sizes = [m.size for m in self.messages]
-        out = [f"dry run: {len(self.messages)} messages written to {self.shown_folder}/ (nothing sent)"]
+        out = [ngettext("dry run: {count} message written to {folder}/ (nothing sent)",
+                        "dry run: {count} messages written to {folder}/ (nothing sent)",
+                        len(self.messages)).format(count=len(self.messages), folder=self.shown_folder)]
         if self.not_written:
-            out.append(f"  {self.not_written} more messages were checked but not written "
-                       f"(--limit N writes the first N)")
+            out.append("  " + ngettext("{count} more message was checked but not written (--limit N writes the first N)",
+                                       "{count} more messages were checked but not written (--limit N writes the first N)",
+                                       self.not_written).format(count=self.not_written))
         if self.already_sent:
-            out.append(f"  {self.already_sent} partners already sent this numéro are left out (see --status)")
+            out.append("  " + ngettext("{count} partner already sent this numéro is left out (see --status)",
+                                       "{count} partners already sent this numéro are left out (see --status)",
+                                       self.already_sent).format(count=self.already_sent))
         for message in self.messages[:limit]:
             out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
         if len(self.messages) > limit:
-            out.append(f"  … and {len(self.messages) - limit} more")
-        out.append(f"  total {format_size(sum(sizes))}, largest message {format_size(max(sizes))}")
-        out.append("to send them: add --send (or --test ADDRESS for one copy to yourself)")
+            out.append("  " + _("… and {count} more").format(count=len(self.messages) - limit))
+        out.append("  " + _("total {total}, largest message {largest}").format(
+            total=format_size(sum(sizes)), largest=format_size(max(sizes))))
+        out.append(_("to send them: add --send (or --test ADDRESS for one copy to yourself)"))
         return out
 
 
@@ -105,10 +113,6 @@ def _swap_in(fresh: Path, folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 @dataclass(frozen=True)
 class DeliveryEvent:
     """What happened to one partner's message, for a progress display."""
@@ -133,23 +137,34 @@ class SendReport:
 
     def lines(self) -> list[str]:
         if self.total == 0 and not self.failures:
-            return [f"nothing to send: the {self.already_sent} partners were all sent this numéro already "
-                    "(see --status)"]
+            return [ngettext("nothing to send: the {count} partner was sent this numéro already (see --status)",
+                             "nothing to send: the {count} partners were all sent this numéro already (see --status)",
+                             self.already_sent).format(count=self.already_sent)]
         rate = self.sent / self.seconds * 60 if self.seconds > 0 else 0.0
-        out = [f"sent {self.sent} of {self.total} pending messages via {self.server} in {self.seconds:.1f} s"
-               f" ({rate:.0f}/min); recorded in {self.ledger}"]
+        out = [ngettext("sent {sent} of {count} pending message via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
+                        "sent {sent} of {count} pending messages via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
+                        self.total).format(sent=self.sent, count=self.total, server=self.server,
+                                           seconds=decimal(self.seconds), rate=decimal(rate, 0), ledger=self.ledger)]
         if self.already_sent:
-            out.append(f"  {self.already_sent} partners already sent this numéro were left out")
+            out.append("  " + ngettext("{count} partner already sent this numéro was left out",
+                                       "{count} partners already sent this numéro were left out",
+                                       self.already_sent).format(count=self.already_sent))
         if self.retries or self.connections > 1:
-            out.append(f"  {_count(self.retries, 'temporary refusal')} retried, "
-                       f"{_count(self.connections, 'connection')} to the server")
+            out.append("  " + _("{retries} retried, {connections} to the server").format(
+                retries=ngettext("{count} temporary refusal", "{count} temporary refusals", self.retries).format(
+                    count=self.retries),
+                connections=ngettext("{count} connection", "{count} connections", self.connections).format(
+                    count=self.connections)))
         return out
 
     def failure_message(self) -> str:
         where = f"{self.partner_list}:" if self.partner_list else ""
         listing = "\n".join(f"{where}{partner.line}: {partner.email}: {reply}" for partner, reply in self.failures)
-        return (f"{listing}\n{len(self.failures)} of {self.total} partners could not be sent (recorded as failed; "
-                "correct the addresses or wait, then run --send again to retry only them)")
+        summary = ngettext("{failed} of {count} partner could not be sent (recorded as failed; correct the address or "
+                           "wait, then run --send again to retry only them)",
+                           "{failed} of {count} partners could not be sent (recorded as failed; correct the addresses "
+                           "or wait, then run --send again to retry only them)", self.total)
+        return f"{listing}\n" + summary.format(failed=len(self.failures), count=self.total)
 
 
 @dataclass
@@ -161,23 +176,35 @@ class StatusReport:
     others: int  # ledger records for addresses not in the list
 
     def lines(self) -> list[str]:
-        source = f"{self.partners.shown} ({len(self.partners)} partners)" if self.partners else "all partner lists"
-        out = [f"numéro {self.issue}, {source}, ledger {self.ledger}"]
-        width = max((len(address) for _, address, _ in self.rows), default=0)
+        if self.partners:
+            source = ngettext("{list} ({count} partner)", "{list} ({count} partners)", len(self.partners)).format(
+                list=self.partners.shown, count=len(self.partners))
+        else:
+            source = _("all partner lists")
+        out = [_("numéro {number}, {source}, ledger {ledger}").format(number=self.issue, source=source, ledger=self.ledger)]
+        width = max((len(address) for _unused, address, _record in self.rows), default=0)
+        labels = {status: _(label) for status, label in STATUS_LABELS.items()}
+        label_width = max(8, *(len(label) for label in labels.values()))
         for status, address, record in self.rows:
             if record is None:
-                out.append(f"  {status:<8} {address}")
+                out.append(f"  {labels[status]:<{label_width}} {address}")
             else:
                 detail = record.message_id if status == "sent" else record.reply
-                out.append(f"  {status:<8} {address:<{width}}  {record.at}  {detail}")
+                out.append(f"  {labels[status]:<{label_width}} {address:<{width}}  {record.at}  {detail}")
         counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending")}
-        summary = f"{counts['sent']} sent, {counts['failed']} failed"
+        summary = _("{sent} sent, {failed} failed").format(sent=counts["sent"], failed=counts["failed"])
         if self.partners is not None:
-            summary += f", {counts['pending']} pending"
+            summary += _(", {pending} pending").format(pending=counts["pending"])
         if self.others:
-            summary += f"; {self.others} more addresses in the ledger for this numéro are not in this list"
+            summary += ngettext("; {count} more address in the ledger for this numéro is not in this list",
+                                "; {count} more addresses in the ledger for this numéro are not in this list",
+                                self.others).format(count=self.others)
         out.append(summary)
         return out
+
+
+# A partner's state in the ledger, as --status shows it.
+STATUS_LABELS = {"sent": N_("sent"), "failed": N_("failed"), "pending": N_("pending")}
 
 
 def delivery_status(project: Project, issue_ref: str | Path, partners_file: Path | None,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..errors import DossierError
 from ..files import format_size
+from ..i18n import _, ngettext
 from ..manifest.model import email_address
 from .compose import Composer, OutgoingMessage
 from .delivery import ConnectionLost, InFlightInterrupt, SenderRefused, StopFlag, Waits, deliver
@@ -135,22 +136,27 @@ class _Batch:
 def _stopped(exc: BaseException, batch: _Batch, smtp: SmtpConfig) -> SendStopped:
     """Why the run stopped, how many were sent and recorded, and that the same command sends the rest."""
     report = batch.report
-    done = f"{report.sent} of {report.total} messages sent and recorded in {report.ledger}"
+    done = ngettext("{sent} of {count} message sent and recorded in {ledger}",
+                    "{sent} of {count} messages sent and recorded in {ledger}",
+                    report.total).format(sent=report.sent, count=report.total, ledger=report.ledger)
+    server = f"{smtp.host}:{smtp.port}"
     if isinstance(exc, KeyboardInterrupt):
         in_flight = ""
         if isinstance(exc, InFlightInterrupt) and batch.current is not None:
-            in_flight = f" (the message to {batch.current.email} was cut off while sending and may have arrived)"
+            in_flight = _(" (the message to {address} was cut off while sending and may have arrived)").format(
+                address=batch.current.email)
         left = report.total - report.sent - len(report.failures)
-        return SendStopped(f"interrupted: {done}{in_flight}; run the same command again to send the other {left}")
+        return SendStopped(_("interrupted: {done}{in_flight}; run the same command again to send the other {left}").format(
+            done=done, in_flight=in_flight, left=left))
     if isinstance(exc, DossierError):  # e.g. the login refused when reconnecting
-        return SendStopped(f"{exc.message}\n{done}; run the same command again to send the rest")
+        return SendStopped(exc.message + "\n" + _("{done}; run the same command again to send the rest").format(done=done))
     if isinstance(exc, ConnectionLost):
-        return SendStopped(f"{smtp.host}:{smtp.port}: lost the connection and could not send again ({exc}): "
-                           f"{done}; run the same command again later to send the rest")
-    return SendStopped(
-        f"{smtp.host}:{smtp.port} refuses the sender {batch.mailing.composer.sender.address} ({exc}): check "
-        f"mail.from_address and that DOSSIER_SMTP_USER may send as it; {report.sent} of {report.total} sent and recorded"
-    )
+        return SendStopped(_("{server}: lost the connection and could not send again ({error}): {done}; run the same "
+                             "command again later to send the rest").format(server=server, error=exc, done=done))
+    return SendStopped(_(
+        "{server} refuses the sender {address} ({error}): check mail.from_address and that DOSSIER_SMTP_USER may send "
+        "as it; {sent} of {count} sent and recorded"
+    ).format(server=server, address=batch.mailing.composer.sender.address, error=exc, sent=report.sent, count=report.total))
 
 
 @contextmanager
@@ -202,25 +208,29 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     try:
         address = email_address(address)
     except ValueError as exc:
-        raise DossierError(f"--test: {exc}") from None
+        raise DossierError(f"--test: {exc}") from None  # exc: a translated message
     partner = mailing.partners.partners[0] if mailing.partners else Partner(
         address, 0, {**dict.fromkeys(STANDARD_COLUMNS, ""), "email": address}
     )
-    message = mailing.composer.compose(partner, to=address, subject_prefix="[Test] ")
+    message = mailing.composer.compose(partner, to=address, subject_prefix="[Test] ")  # understood in any language
     connection = SmtpConnection(smtp)
     try:
         connection.send(mailing.composer.sender.address, address, message.data)
     except smtplib.SMTPResponseException as exc:
-        raise DossierError(f"{smtp.host}:{smtp.port}: the test message to {address} was refused: {smtp_reply(exc)}") from None
+        raise _refused(smtp, address, smtp_reply(exc)) from None
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = exc.recipients.get(address, (0, b""))
-        raise DossierError(
-            f"{smtp.host}:{smtp.port}: the test message to {address} was refused: "
-            f"{smtp_reply(smtplib.SMTPResponseException(code, text))}"
-        ) from None
+        raise _refused(smtp, address, smtp_reply(smtplib.SMTPResponseException(code, text))) from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise DossierError(f"{smtp.host}:{smtp.port}: could not send the test message: {exc}") from None
+        raise DossierError(_("{server}: could not send the test message: {error}").format(
+            server=f"{smtp.host}:{smtp.port}", error=exc)) from None
     finally:
         connection.close()
-    shown = f" (as {partner.email} would receive it)" if mailing.partners else ""
-    return f"test message sent to {address}{shown} via {smtp}: {message.subject}, {format_size(len(message.data))}"
+    shown = _(" (as {address} would receive it)").format(address=partner.email) if mailing.partners else ""
+    return _("test message sent to {address}{shown} via {server}: {subject}, {size}").format(
+        address=address, shown=shown, server=smtp, subject=message.subject, size=format_size(len(message.data)))
+
+
+def _refused(smtp: SmtpConfig, address: str, reply: str) -> DossierError:
+    return DossierError(_("{server}: the test message to {address} was refused: {reply}").format(
+        server=f"{smtp.host}:{smtp.port}", address=address, reply=reply))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import DossierError
+from ..i18n import _
 from ..net import is_loopback
 
 SMTP_TIMEOUT = 60.0
@@ -40,39 +41,38 @@ class SmtpConfig:
         env = os.environ if environ is None else environ
         host = env.get("DOSSIER_SMTP_HOST", "").strip()
         if not host:
-            raise DossierError(
+            raise DossierError(_(
                 "DOSSIER_SMTP_HOST is not set: to send, set the SMTP server, e.g. "
                 "export DOSSIER_SMTP_HOST=smtp.example.org DOSSIER_SMTP_USER=… DOSSIER_SMTP_PASSWORD=… "
                 "(without --send or --test nothing is sent and no server is needed)"
-            )
+            ))
         security = env.get("DOSSIER_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
         if security not in DEFAULT_PORTS:
-            raise DossierError(
-                f"DOSSIER_SMTP_SECURITY={security}: not a security mode: use starttls (port 587), ssl (465) "
+            raise DossierError(_(
+                "DOSSIER_SMTP_SECURITY={security}: not a security mode: use starttls (port 587), ssl (465) "
                 "or none (a local relay only)"
-            )
+            ).format(security=security))
         port_text = env.get("DOSSIER_SMTP_PORT", "").strip()
         if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
-            raise DossierError(f"DOSSIER_SMTP_PORT={port_text}: not a port number: use e.g. 587")
+            raise DossierError(_("DOSSIER_SMTP_PORT={port}: not a port number: use e.g. 587").format(port=port_text))
         port = int(port_text) if port_text else DEFAULT_PORTS[security]
         user = env.get("DOSSIER_SMTP_USER", "").strip() or None
         password = env.get("DOSSIER_SMTP_PASSWORD") or None
         if user and not password:
-            raise DossierError("DOSSIER_SMTP_USER is set but DOSSIER_SMTP_PASSWORD is not: set both, or neither")
+            raise DossierError(_("DOSSIER_SMTP_USER is set but DOSSIER_SMTP_PASSWORD is not: set both, or neither"))
         if password and not user:
-            raise DossierError("DOSSIER_SMTP_PASSWORD is set but DOSSIER_SMTP_USER is not: set both, or neither")
+            raise DossierError(_("DOSSIER_SMTP_PASSWORD is set but DOSSIER_SMTP_USER is not: set both, or neither"))
         if user and security == "none" and not is_loopback(host):
-            raise DossierError(
-                f"DOSSIER_SMTP_SECURITY=none would send the password unencrypted to {host}: "
-                "use starttls or ssl"
-            )
+            raise DossierError(_("DOSSIER_SMTP_SECURITY=none would send the password unencrypted to {host}: "
+                                 "use starttls or ssl").format(host=host))
         cafile = env.get("DOSSIER_SMTP_CAFILE", "").strip() or None
         if cafile and not Path(cafile).is_file():
-            raise DossierError(f"DOSSIER_SMTP_CAFILE={cafile}: no such file: give the CA certificate (PEM) to trust")
+            raise DossierError(_("DOSSIER_SMTP_CAFILE={file}: no such file: give the CA certificate (PEM) to trust").format(
+                file=cafile))
         return cls(host, port, security, user, password, cafile)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
-        who = f" as {self.user}" if self.user else ""
+        who = _(" as {user}").format(user=self.user) if self.user else ""
         return f"{self.host}:{self.port} ({self.security}{who})"
 
 
@@ -132,10 +132,10 @@ class SmtpConnection:
             smtp.ehlo(_address_literal(smtp))
             if config.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise DossierError(
-                        f"{config.host}:{config.port} does not offer STARTTLS: use DOSSIER_SMTP_SECURITY=ssl "
-                        "(port 465) or ask for the server's submission port"
-                    )
+                    raise DossierError(_(
+                        "{server} does not offer STARTTLS: use DOSSIER_SMTP_SECURITY=ssl (port 465) or ask for the "
+                        "server's submission port"
+                    ).format(server=f"{config.host}:{config.port}"))
                 smtp.starttls(context=context)
                 smtp.ehlo(_address_literal(smtp))
             if config.user:
@@ -143,24 +143,23 @@ class SmtpConnection:
         except ssl.SSLCertVerificationError as exc:
             if smtp is not None:
                 _close_quietly(smtp)
-            raise DossierError(
-                f"{config.host}:{config.port}: the server's certificate is not trusted ({exc.verify_message}): "
-                "if your organisation signs its own certificates, set DOSSIER_SMTP_CAFILE to its CA certificate"
-            ) from None
+            raise DossierError(_(
+                "{server}: the server's certificate is not trusted ({error}): if your organisation signs its own "
+                "certificates, set DOSSIER_SMTP_CAFILE to its CA certificate"
+            ).format(server=f"{config.host}:{config.port}", error=exc.verify_message)) from None
         except smtplib.SMTPAuthenticationError as exc:
             if smtp is not None:
                 _close_quietly(smtp)
-            raise DossierError(
-                f"{config.host}:{config.port}: login refused for user {config.user} ({smtp_reply(exc)}): "
-                "check DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD"
-            ) from None
+            raise DossierError(_(
+                "{server}: login refused for user {user} ({reply}): check DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD"
+            ).format(server=f"{config.host}:{config.port}", user=config.user, reply=smtp_reply(exc))) from None
         except smtplib.SMTPNotSupportedError:
             if smtp is not None:
                 _close_quietly(smtp)
-            raise DossierError(
-                f"{config.host}:{config.port} offers no login (AUTH) on this connection: "
-                "unset DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD, or use starttls or ssl"
-            ) from None
+            raise DossierError(_(
+                "{server} offers no login (AUTH) on this connection: unset DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD, "
+                "or use starttls or ssl"
+            ).format(server=f"{config.host}:{config.port}")) from None
         except BaseException:
             if smtp is not None:
                 _close_quietly(smtp)

@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import DossierError
 from ..files import display_path
+from ..i18n import _
 from ..manifest.model import MailSettings
 from ..project import Project
 from ..render import template_environment, template_frame
@@ -84,12 +85,12 @@ class MailTemplates:
             unsubscribe_url = self._render(self.text_env, "mail:unsubscribe_url", context).strip()
             if re.search(r"\s", unsubscribe_url) or not unsubscribe_url.startswith("https://"):
                 where = self._override_location("unsubscribe_url", 1)
-                raise DossierError(f"{where}: gives '{unsubscribe_url}', not an https address: "
-                                   "use | urlencode for partner fields in the address")
+                raise DossierError(_("{where}: gives '{url}', not an https address: use | urlencode for partner fields "
+                                     "in the address").format(where=where, url=unsubscribe_url))
         context["unsubscribe_url"] = unsubscribe_url
         subject = _LINE_SPACE.sub(" ", self._render(self.text_env, self._name("subject"), context)).strip()
         if not subject:
-            raise DossierError(f"{self._where_template(self._name('subject'), 1)}: the subject is empty")
+            raise DossierError(_("{where}: the subject is empty").format(where=self._where_template(self._name("subject"), 1)))
         text = self._render(self.text_env, self._name("text"), context)
         html = self._render(self.html_env, self._name("html"), context)
         return MessageTexts(subject, text.strip("\n") + "\n", html, unsubscribe_url)
@@ -102,22 +103,21 @@ class MailTemplates:
         try:
             return env.get_template(name).render(context)
         except jinja2.TemplateNotFound as exc:
-            raise DossierError(
-                f"templates/{exc.name}: template not found: restore it from the repository"
-            ) from None
+            raise DossierError(_("{file}: template not found: restore it from the repository").format(
+                file=f"templates/{exc.name}")) from None
         except jinja2.TemplateSyntaxError as exc:
             where = self._where_file(exc.filename, exc.lineno) if exc.filename else name
-            raise DossierError(f"{where}: template syntax error: {exc.message}") from None
+            raise DossierError(_("{where}: template syntax error: {error}").format(where=where, error=exc.message)) from None
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
             where = self._where_traceback(sys.exc_info()[2]) or name
-            raise DossierError(f"{where}: template error: {self._explain(exc)}") from None
+            raise DossierError(_("{where}: template error: {error}").format(where=where, error=self._explain(exc))) from None
 
     def _explain(self, exc: Exception) -> str:
         message = getattr(exc, "message", None) or str(exc)
         missing = re.search(r"Partner object' has no attribute '([^']+)'", message)
         if missing:
-            return (f"no column '{missing[1]}' in {self.shown_list} (its columns: {', '.join(self.columns)}): "
-                    "add the column or correct the template")
+            return _("no column '{column}' in {list} (its columns: {columns}): add the column or correct the template").format(
+                column=missing[1], list=self.shown_list, columns=", ".join(self.columns))
         return message
 
     def _where_traceback(self, tb: TracebackType | None) -> str:

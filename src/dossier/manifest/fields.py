@@ -157,7 +157,8 @@ Colour = Annotated[str, AfterValidator(_colour), WithJsonSchema({"type": "string
 def _site_url(value: str) -> str:
     value = _url(value)
     if not value.startswith("https://") or "?" in value or "#" in value.split("//", 1)[1]:
-        raise ValueError(f"'{value}' is not a site's address: write the folder's https:// address, e.g. https://example.org/dossiers/")
+        raise ValueError(_("'{value}' is not a site's address: write the folder's https:// address, "
+                           "e.g. https://example.org/dossiers/").format(value=value))
     # The site's folder: numéros are at site_url + "03/", so it ends with a slash.
     return value if value.endswith("/") else value + "/"
 

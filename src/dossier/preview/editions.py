@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from ..i18n import _
 from ..manifest import Issue
 from ..project import Project
 
@@ -30,7 +31,7 @@ def newsletter_html(project: Project, issue: Issue) -> str:
     settings = issue.publication.mail
     sender = Sender(settings.from_name or issue.publication.publisher_short or issue.publication.publisher,
                     settings.from_address or STAND_IN, settings.reply_to, settings.unsubscribe_mailto or STAND_IN)
-    templates = MailTemplates(project, issue.manifest, settings, ("email", *STANDARD_COLUMNS), "the partner list")
+    templates = MailTemplates(project, issue.manifest, settings, ("email", *STANDARD_COLUMNS), _("the partner list"))
     composer = Composer(issue, sender, templates, attachment=None, link=None)
     partner = Partner(STAND_IN, 1, {name: "" for name in STANDARD_COLUMNS} | {"email": STAND_IN})
     return composer.texts(partner).html

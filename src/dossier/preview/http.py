@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import DossierError
+from ..i18n import _
 from ..net import is_loopback
 from ..project import ASSET_TYPES
 from .editions import WEB_ASSETS
@@ -83,11 +84,10 @@ class PreviewHttpServer(ThreadingHTTPServer):
             super().__init__((host, port), PreviewHandler, bind_and_activate=bind_and_activate)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise DossierError(
-                    f"{host}:{port}: port already in use: "
-                    "stop the other server or pass another --port (0 picks a free one)"
-                ) from None
-            raise DossierError(f"{host}:{port}: cannot listen there: {exc.strerror or exc}") from None
+                raise DossierError(_("{address}: port already in use: stop the other server or pass another --port "
+                                     "(0 picks a free one)").format(address=f"{host}:{port}")) from None
+            raise DossierError(_("{address}: cannot listen there: {error}").format(
+                address=f"{host}:{port}", error=exc.strerror or exc)) from None
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:
@@ -157,8 +157,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._not_found()
 
     def _not_found(self) -> None:
-        message = b"Not found: the preview serves the draft and the numero's assets only\n"
-        self._send(404, message, "text/plain; charset=utf-8")
+        message = _("Not found: the preview serves the draft and the numéro's assets only") + "\n"
+        self._send(404, message.encode("utf-8"), "text/plain; charset=utf-8")
 
     def _send(
         self, code: int, body: bytes, content_type: str, *, cache: str = "no-store", etag: str | None = None

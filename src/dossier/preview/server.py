@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import display_path
+from ..i18n import _
 from ..net import is_loopback
 from ..project import Project
 from .http import PreviewHttpServer
@@ -90,7 +91,8 @@ class PreviewServer:
 
     def _internal_error(self, exc: Exception) -> None:
         logger.debug("rebuilding failed", exc_info=exc)
-        self.report(f"internal error while rebuilding ({type(exc).__name__}: {exc}): please report it")
+        self.report(_("internal error while rebuilding ({error}): please report it").format(
+            error=f"{type(exc).__name__}: {exc}"))
 
 
 def serve_preview(
@@ -105,21 +107,22 @@ def serve_preview(
     """Serve the live preview of a numéro until Ctrl-C, then stop cleanly (further Ctrl-C ignored)."""
     manifest = project.manifest_for(issue_ref)
     server = PreviewServer(project, manifest, host=host, port=port, report=report)
-    report(f"previewing {display_path(manifest, project.root)} at {server.url} (Ctrl-C to stop)")
+    report(_("previewing {manifest} at {url} (Ctrl-C to stop)").format(
+        manifest=display_path(manifest, project.root), url=server.url))
     try:
         server.start()
         if not is_loopback(host):
-            report(f"warning: {host} is not loopback: other machines on the network can read the draft")
+            report(_("warning: {host} is not loopback: other machines on the network can read the draft").format(host=host))
         if open_browser:
             webbrowser.open(server.url)
         while True:
             time.sleep(60)  # until Ctrl-C, which interrupts the sleep at once
     except KeyboardInterrupt:
         _ignore_further_ctrl_c()
-        report("stopping…")
+        report(_("stopping…"))
     finally:
         server.stop()
-    report("stopped")
+    report(_("stopped"))
 
 
 def _ignore_further_ctrl_c() -> None:

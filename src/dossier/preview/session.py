@@ -27,6 +27,7 @@ from typing import Any
 from ..build import output_paths
 from ..errors import DossierError
 from ..files import display_path
+from ..i18n import _, decimal, ngettext
 from ..manifest import Issue
 from ..manifest.load import load_issue
 from ..pdf import print_pdf
@@ -133,18 +134,20 @@ class PreviewSession:
         except DossierError as exc:
             problems = exc.format_message().splitlines()
         except OSError as exc:
-            problems = [f"{display_path(Path(exc.filename or self.manifest), self.root)}: cannot read: {exc.strerror}"]
+            problems = [_("{file}: cannot read: {error}").format(
+                file=display_path(Path(exc.filename or self.manifest), self.root), error=exc.strerror)]
         except Exception as exc:  # shown in the page: the server must survive it
             logger.debug("rendering failed", exc_info=True)
-            problems = [f"{shown}: internal error while rendering ({type(exc).__name__}: {exc}): please report it"]
+            problems = [_("{file}: internal error while rendering ({error}): please report it").format(
+                file=shown, error=f"{type(exc).__name__}: {exc}")]
         seconds = time.perf_counter() - started
         self._publish_draft(issue, draft_html, problems)
         if problems:
-            self.report(f"{shown}: the draft has errors:")
+            self.report(_("{file}: the draft has errors:").format(file=shown))
             for line in problems:
                 self.report(f"  {line}")
         else:
-            self.report(f"draft rebuilt in {seconds:.2f} s")
+            self.report(_("draft rebuilt in {seconds} s").format(seconds=decimal(seconds, 2)))
 
     def _publish_draft(self, issue: Issue | None, draft_html: str | None, problems: list[str]) -> None:
         with self._changed:
@@ -195,9 +198,10 @@ class PreviewSession:
             state.version += 1
             self._changed.notify_all()
         if pages is not None:
-            self.report(f"printed {len(pages.images)} pages in {pages.seconds:.1f} s")
+            self.report(ngettext("printed {count} page in {seconds} s", "printed {count} pages in {seconds} s",
+                                 len(pages.images)).format(count=len(pages.images), seconds=decimal(pages.seconds)))
         else:
-            self.report(f"printing failed: {error}")
+            self.report(_("printing failed: {error}").format(error=error))
 
     def _is_current(self, draft: str) -> bool:
         """Whether pages of ``draft`` are still wanted (not superseded, not stopping)."""
@@ -218,7 +222,8 @@ class PreviewSession:
             return None, exc.format_message()
         except Exception as exc:  # shown in the panel: the server must survive it
             logger.debug("printing failed", exc_info=True)
-            return None, f"internal error while printing ({type(exc).__name__}: {exc}): please report it"
+            return None, _("internal error while printing ({error}): please report it").format(
+                error=f"{type(exc).__name__}: {exc}")
 
     # ---- what browsers are told ----------------------------------------------------------
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import DossierError
 from ..files import OutputError, display_path
+from ..i18n import _
 from .state import STATE_FILE
 
 
@@ -23,10 +24,8 @@ from .state import STATE_FILE
 def staged_folder(target: Path) -> Iterator[Path]:
     """A new empty folder beside ``target``; on success it replaces ``target``, on failure it is removed."""
     if target.exists() and not (target / STATE_FILE).is_file() and (not target.is_dir() or any(target.iterdir())):
-        raise DossierError(
-            f"{display_path(target, Path.cwd())}: not a site written by dossier site (no {STATE_FILE}): "
-            "give a new or empty folder with --output"
-        )
+        raise DossierError(_("{folder}: not a site written by dossier site (no {state}): give a new or empty folder "
+                             "with --output").format(folder=display_path(target, Path.cwd()), state=STATE_FILE))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.staged-"))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import DossierError, ManifestError
 from ..files import display_path, write_atomically
+from ..i18n import _
 from ..manifest.load import load_issue
 from ..manifest.model import Issue
 from ..project import Project
@@ -85,7 +86,7 @@ def _load_all(project: Project, refs: tuple[str, ...]) -> list[Issue]:
     else:
         manifests = [project.manifest_for(str(number)) for number in sorted(project.numbers())]
     if not manifests:
-        raise DossierError("issues/: no numéro to publish: start one with 'dossier new'")
+        raise DossierError(_("issues/: no numéro to publish: start one with 'dossier new'"))
     issues, problems = {}, []
     for manifest in dict.fromkeys(manifests):
         try:
