@@ -140,12 +140,13 @@ def extracted_messages() -> dict[object, tuple[str, ...]]:
     """msgid (or (context, msgid)) → the source strings, as scripts/catalog extracts them."""
     method_map, options_map = parse_mapping_cfg((REPO / "babel.cfg").open(encoding="utf-8"))
     found = {}
-    for _file, _line, message, _comments, context in extract_from_dir(
-        SOURCE, method_map, options_map, keywords=KEYWORDS
-    ):
-        strings = message if isinstance(message, tuple) else (message,)
-        key = strings[0] if context is None else (context, strings[0])
-        found[key] = strings
+    for folder in (SOURCE, REPO / "templates"):  # the tool's messages and the print templates' fixed words
+        for _file, _line, message, _comments, context in extract_from_dir(
+            folder, method_map, options_map, keywords=KEYWORDS
+        ):
+            strings = message if isinstance(message, tuple) else (message,)
+            key = strings[0] if context is None else (context, strings[0])
+            found[key] = strings
     return found
 
 

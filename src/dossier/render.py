@@ -1,8 +1,15 @@
-"""Render a validated numéro to the HTML draft with the project's Jinja2 templates."""
+"""Render a validated numéro to the HTML draft with the project's Jinja2 templates.
+
+The templates' fixed words ("Sommaire", "En savoir plus"…) are written ``_("Contents")`` and
+``ngettext(…)``, translated into the language of the ``publication`` in the template's context
+(publication.yaml's ``language:``) from the catalog, so a numéro in another language needs a
+catalog, not new templates. Translations are plain text: autoescaping applies to them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import posixpath
 import sys
 from pathlib import Path
@@ -12,7 +19,7 @@ import jinja2
 
 from .errors import DossierError
 from .files import display_path
-from .i18n import _
+from .i18n import DEFAULT_LANGUAGE, _, translation
 from .manifest.model import Initiative, Issue, french_date
 from .manifest.typography import french, render_markdown, render_markdown_inline
 from .project import Project
@@ -49,7 +56,26 @@ def template_environment(project: Project, *, autoescape: bool = True) -> jinja2
     env.filters["fr_date"] = french_date
     env.filters["french"] = french
     env.filters["card_runs"] = card_runs
+    env.globals.update(_=publication_gettext, gettext=publication_gettext, ngettext=publication_ngettext)
     return env
+
+
+def _publication_words(context: jinja2.runtime.Context) -> gettext.NullTranslations:
+    publication = context.get("publication")
+    return translation(getattr(publication, "language", None) or DEFAULT_LANGUAGE)
+
+
+@jinja2.pass_context
+def publication_gettext(context: jinja2.runtime.Context, message: str, **variables: object) -> str:
+    """A template's fixed word in the publication's language; ``%(name)s`` filled from ``variables``."""
+    text = _publication_words(context).gettext(message)
+    return text % variables if variables else text
+
+
+@jinja2.pass_context
+def publication_ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: object) -> str:
+    """The form of a fixed word for ``n`` things, in the publication's language (``%(num)s`` is ``n``)."""
+    return _publication_words(context).ngettext(singular, plural, n) % {"num": n, **variables}
 
 
 def template_frame(tb: TracebackType | None, sources: tuple[str, ...]) -> tuple[str, int] | None:
