@@ -95,7 +95,8 @@ def highlights(issue: Issue) -> list[Highlight]:
         chosen = [i for i, initiative in enumerate(theme.initiatives) if initiative.highlight] or [0]
         for i in chosen:
             initiative = theme.initiatives[i]
-            found.append(Highlight(theme.theme, t + 1, initiative, anchors[t][i], _excerpt(plain_text(initiative.text, initiative.lang))))
+            excerpt = _excerpt(plain_text(initiative.text, initiative.lang))
+            found.append(Highlight(theme.theme, t + 1, initiative, anchors[t][i], excerpt))
     return found
 
 
