@@ -89,7 +89,8 @@ def timed_build(root: Path, number: str) -> tuple[float, float, int, int]:
     """Build in a child process: seconds, peak memory (MB), pages, PDF bytes."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "dossier", "build", number, "--force"], cwd=root, stdout=out, stderr=err)
+        command = [sys.executable, "-m", "dossier", "build", number, "--force"]
+        process = subprocess.Popen(command, cwd=root, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)  # wait4 gives this child's own peak memory
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
