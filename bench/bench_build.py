@@ -11,6 +11,8 @@ Then, as an editor runs them, whole processes in turn: `dossier build 3 --force`
 by a probe that wraps WeasyPrint's HTML.render and Document.write_pdf. What a process spends
 outside layout + PDF writing (interpreter, imports, parsing, our pipeline) is compared.
 Target: the build spends at most 1.5× the bare print's, with exactly one layout.
+Last, `dossier build 3` with nothing changed since (it answers from .dossier/builds.json).
+Target: at most 0.15× a full build, and under 1 s.
 
 Run from the project folder:  .venv/bin/python bench/bench_build.py [--runs 5]
 """
@@ -94,6 +96,10 @@ def compare_processes(draft: Path, runs: int) -> None:
         print(f"process {name:14} total {med(totals[name]):.2f} s, outside layout + PDF {med(outside[name]):.2f} s")
     ratio = med(outside["dossier build"]) / med(outside["weasyprint"])
     print(f"outside layout + PDF, build / bare weasyprint: {ratio:.2f}× (target ≤ 1.5×); layouts per build: 1")
+    unchanged = med(child_peak_rss_mb([sys.executable, "-m", "dossier", "build", "3"])[0] for _ in range(runs))
+    full = med(totals["dossier build"])
+    print(f"unchanged build: {unchanged:.2f} s, {unchanged / full:.2f}× a full build of {full:.2f} s "
+          "(target ≤ 0.15× and < 1 s)")
 
 
 def count_layouts() -> list[int]:
