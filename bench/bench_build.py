@@ -39,14 +39,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import atexit, json, runpy, sys, time
 import weasyprint, weasyprint.document
-spent = {"layout": 0.0, "pdf": 0.0, "layouts": 0}
+spent = {"layout": 0.0, "pdf": 0.0, "layout cpu": 0.0, "pdf cpu": 0.0, "layouts": 0}
 def timed(function, name):
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             spent[name] += time.perf_counter() - started
+            spent[name + " cpu"] += time.process_time() - cpu
             spent["layouts"] += name == "layout"
     return wrapper
 weasyprint.HTML.render = timed(weasyprint.HTML.render, "layout")
@@ -68,34 +69,42 @@ def child_peak_rss_mb(command: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def probed_process(module: str, *args: str) -> tuple[float, dict]:
-    """Run ``python -m module args`` under the probe: wall time, and seconds in layout and PDF writing."""
+def probed_process(module: str, *args: str) -> tuple[float, float, dict]:
+    """Run ``python -m module args`` under the probe: wall and CPU time, and seconds in layout and PDF writing."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PROBE, module, *args], cwd=ROOT, capture_output=True, text=True)
+    process = subprocess.Popen([sys.executable, "-c", PROBE, module, *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"python -m {module} {' '.join(args)} failed:\n{done.stderr}")
-    line = next(line for line in reversed(done.stderr.splitlines()) if line.startswith("PROBE "))
-    return elapsed, json.loads(line.removeprefix("PROBE "))
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"python -m {module} {' '.join(args)} failed:\n{stderr}")
+    line = next(line for line in reversed(stderr.splitlines()) if line.startswith("PROBE "))
+    return elapsed, usage.ru_utime + usage.ru_stime, json.loads(line.removeprefix("PROBE "))
 
 
 def compare_processes(draft: Path, runs: int) -> None:
     """Interleaved whole processes: a forced build, then a bare print of its draft."""
     bare_pdf = os.path.join(tempfile.gettempdir(), "bare-bench.pdf")
     outside: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
+    outside_cpu: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
     totals: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
     for _ in range(runs):
         for name, command in (("dossier build", ("dossier", "build", "3", "--force")),
                               ("weasyprint", ("weasyprint", str(draft), bare_pdf))):
-            elapsed, spent = probed_process(*command)
+            elapsed, cpu, spent = probed_process(*command)
             assert spent["layouts"] == 1, f"{name}: {spent['layouts']} layouts"
             outside[name].append(elapsed - spent["layout"] - spent["pdf"])
+            outside_cpu[name].append(cpu - spent["layout cpu"] - spent["pdf cpu"])
             totals[name].append(elapsed)
     med = statistics.median
     for name in outside:
-        print(f"process {name:14} total {med(totals[name]):.2f} s, outside layout + PDF {med(outside[name]):.2f} s")
+        print(f"process {name:14} total {med(totals[name]):.2f} s, outside layout + PDF {med(outside[name]):.2f} s "
+              f"(CPU {med(outside_cpu[name]):.2f} s)")
     ratio = med(outside["dossier build"]) / med(outside["weasyprint"])
-    print(f"outside layout + PDF, build / bare weasyprint: {ratio:.2f}× (target ≤ 1.5×); layouts per build: 1")
+    ratio_cpu = med(outside_cpu["dossier build"]) / med(outside_cpu["weasyprint"])
+    print(f"outside layout + PDF, build / bare weasyprint: {ratio:.2f}× wall, {ratio_cpu:.2f}× CPU "
+          "(target ≤ 1.5×; CPU time does not swing with other work on the machine); layouts per build: 1")
     unchanged = med(child_peak_rss_mb([sys.executable, "-m", "dossier", "build", "3"])[0] for _ in range(runs))
     full = med(totals["dossier build"])
     print(f"unchanged build: {unchanged:.2f} s, {unchanged / full:.2f}× a full build of {full:.2f} s "

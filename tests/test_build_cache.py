@@ -102,3 +102,21 @@ def test_is_up_to_date_is_the_staleness_test_for_send(project: Path):
     manifest = project / "issues/03/issue.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("Dossier spécial n°3", "n°3"), encoding="utf-8")
     assert not is_up_to_date(root, "3", project / PDF)
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_build(project: Path):
+    (project / ".dossier").write_text("a file where the cache folder should be", encoding="utf-8")
+    assert build() == (False, PDF)
+    assert build() == (False, PDF)  # nothing remembered: it prints again
+
+
+def test_a_manifest_outside_the_project_is_cached_by_its_full_path(project: Path, tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    manifest = elsewhere / "issue.yaml"
+    text = (project / "issues/03/issue.yaml").read_text(encoding="utf-8").replace("\nnumber: 3\n", "\nnumber: 7\n")
+    manifest.write_text(text, encoding="utf-8")
+    for unchanged in (False, True):
+        result = run("build", str(manifest))
+        assert result.exit_code == 0, result.stderr
+        assert ("unchanged" in result.stderr) is unchanged

@@ -22,6 +22,7 @@ in a fraction of a second.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -31,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .files import write_atomically
+from .files import OutputError, write_atomically
 from .project import Project
 
 CACHE_FILE = ".dossier/builds.json"
@@ -54,7 +55,10 @@ def file_digest(path: Path) -> str:
 
 
 def _relative(project: Project, path: Path) -> str:
-    return path.resolve().relative_to(project.root.resolve()).as_posix()
+    """A project file's name in the cache; a file outside the project (a manifest given by path) keeps its full path."""
+    resolved = path.resolve()
+    root = project.root.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else resolved.as_posix()
 
 
 def _entry_name(project: Project, manifest: Path, archive: bool) -> str:
@@ -70,7 +74,7 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
         "weasyprint": metadata.version("weasyprint"),
         "draft": draft_date.isoformat() if draft_date else None,
         "archive": archive,
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") if archive else None,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),  # dates the archive's sources and fonts
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
     for name in sources:
@@ -166,4 +170,7 @@ def record_build(
         "warnings": warnings,
     }
     text = json.dumps({"format": FORMAT, "builds": builds}, indent=1, sort_keys=True, ensure_ascii=False)
-    write_atomically(project.root / CACHE_FILE, text.encode("utf-8"))
+    # The build succeeded and its files are written: a record that cannot be kept (a read-only
+    # or full disk) only means the next build prints again.
+    with contextlib.suppress(OutputError, OSError):
+        write_atomically(project.root / CACHE_FILE, text.encode("utf-8"))

@@ -22,14 +22,20 @@ MAIN_TEMPLATE = "dossier.html.j2"
 TEMPLATE_CACHE = ".dossier/templates"
 # Above this many characters of text, a card takes the full width (about half a page).
 WIDE_CARD_CHARS = 900
+CARDS_PER_ROW = 2  # the .cards grid's columns
 
 
 def card_runs(initiatives: list[Initiative]) -> list[tuple[bool, list[tuple[int, Initiative]]]]:
-    """Group a theme's cards, numbered from 1, into runs: short ones share a grid, a wide one stands alone."""
+    """Group a theme's cards, numbered from 1, into runs: short ones two by two, a wide one alone.
+
+    Each run is a grid of its own (one row), spaced as the rows of one grid would be: WeasyPrint
+    measures every remaining item of a grid again on each page the grid spans, so one grid for
+    a long theme costs time in the square of its cards.
+    """
     runs: list[tuple[bool, list[tuple[int, Initiative]]]] = []
     for number, initiative in enumerate(initiatives, start=1):
         wide = len(initiative.text) > WIDE_CARD_CHARS
-        if wide or not runs or runs[-1][0]:
+        if wide or not runs or runs[-1][0] or len(runs[-1][1]) == CARDS_PER_ROW:
             runs.append((wide, []))
         runs[-1][1].append((number, initiative))
     return runs
