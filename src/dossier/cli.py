@@ -78,15 +78,17 @@ def validate(issue: str) -> None:
 @click.option(
     "--pdf-a", "archive", is_flag=True, help="Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."
 )
-def build(issue: str, strict: bool, draft: bool, archive: bool) -> None:
+@click.option("--force", is_flag=True, help="Print even if nothing changed since the last build.")
+def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> None:
     from .build import build_issue
 
     project = Project.find()
-    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive)
+    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force)
     for warning in result.warnings:
         echo(f"warning: {warning}", err=True)
+    done = "unchanged (--force prints anyway)" if result.unchanged else f"{result.seconds:.1f} s"
     echo(
-        f"{result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s; "
+        f"{result.pages} pages, {result.size / 1024:.0f} KB, {done}; "
         f"draft: {display_path(result.html_path, project.root)}",
         err=True,
     )

@@ -61,7 +61,7 @@ def test_dry_run_writes_one_whole_message_per_partner(mail_project: Path) -> Non
     assert lines[1].startswith("  jean.dupont@example.org  ")
     assert lines[1].endswith("Dossier spécial n°3\u202f: Territoires, gestion de crise & résilience | COVID-19")
     assert lines[-1] == "to send them: add --send (or --test ADDRESS for one copy to yourself)"
-    assert not (mail_project / ".dossier").exists(), "a dry run must not create the ledger"
+    assert not (mail_project / ".dossier/deliveries.sqlite").exists(), "a dry run must not create the ledger"
 
     jean = parse(files[0])
     assert jean["From"] == "Chaire A&NMT <chaire@example.org>"
