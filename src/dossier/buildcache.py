@@ -75,6 +75,8 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
         "draft": draft_date.isoformat() if draft_date else None,
         "archive": archive,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),  # dates the archive's sources and fonts
+        # "(Re)lire" links to the web editions of the numéros in issues/ (with site_url): their list counts.
+        "numeros": sorted(project.numbers()),
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
     for name in sources:

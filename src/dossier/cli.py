@@ -153,7 +153,7 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
                               web=web)
     if mailing.built is not None:
-        echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing or older than its sources)",
+        echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing, or not the print of its current sources)",
                    err=True)
     if smtp is None:
         echo("\n".join(write_dry_run(mailing, limit=limit).lines()))
