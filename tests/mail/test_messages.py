@@ -214,7 +214,7 @@ def test_a_missing_or_stale_pdf_is_built_first(mail_project: Path) -> None:
     manifest.write_text(manifest.read_text(encoding="utf-8") + "# edited after the build\n", encoding="utf-8")
     result = run("send", "3", "--partners", "fake-partners.csv")
     assert result.exit_code == 0, result.output
-    assert "built output/dossier-special-03.pdf (missing or older than its sources)\n" in result.stderr
+    assert "built output/dossier-special-03.pdf (missing, or not the print of its current sources)\n" in result.stderr
     built = pdf_path.read_bytes()
     assert built.startswith(b"%PDF-") and len(built) > 50_000
     (attachment,) = parse(eml_files(mail_project)[0]).iter_attachments()
