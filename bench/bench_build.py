@@ -6,12 +6,21 @@ Whole-process times swing with interpreter start-up and stack depth; the figure 
 matters is the overhead outside layout + PDF writing, as a share of WeasyPrint's own time.
 Target: the pipeline adds at most 10 % of WeasyPrint's time, with exactly one layout per build.
 
+Then, as an editor runs them, whole processes in turn: `dossier build 3 --force` and a bare
+`python -m weasyprint` of its draft, each timed inside (layout, PDF writing, layouts counted)
+by a probe that wraps WeasyPrint's HTML.render and Document.write_pdf. What a process spends
+outside layout + PDF writing (interpreter, imports, parsing, our pipeline) is compared.
+Target: the build spends at most 1.5× the bare print's, with exactly one layout.
+Last, `dossier build 3` with nothing changed since (it answers from .dossier/builds.json).
+Target: at most 0.15× a full build, and under 1 s.
+
 Run from the project folder:  .venv/bin/python bench/bench_build.py [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -26,6 +35,27 @@ from dossier.build import build_issue
 from dossier.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
+# Runs a module as `python -m` would, timing WeasyPrint's layout and PDF writing inside it.
+PROBE = """
+import atexit, json, runpy, sys, time
+import weasyprint, weasyprint.document
+spent = {"layout": 0.0, "pdf": 0.0, "layout cpu": 0.0, "pdf cpu": 0.0, "layouts": 0}
+def timed(function, name):
+    def wrapper(*args, **kwargs):
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - started
+            spent[name + " cpu"] += time.process_time() - cpu
+            spent["layouts"] += name == "layout"
+    return wrapper
+weasyprint.HTML.render = timed(weasyprint.HTML.render, "layout")
+weasyprint.document.Document.write_pdf = timed(weasyprint.document.Document.write_pdf, "pdf")
+atexit.register(lambda: print("PROBE " + json.dumps(spent), file=sys.stderr))
+sys.argv = sys.argv[1:]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
 
 
 def child_peak_rss_mb(command: list[str]) -> tuple[float, float]:
@@ -37,6 +67,48 @@ def child_peak_rss_mb(command: list[str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed")
     return elapsed, usage.ru_maxrss / 1024
+
+
+def probed_process(module: str, *args: str) -> tuple[float, float, dict]:
+    """Run ``python -m module args`` under the probe: wall and CPU time, and seconds in layout and PDF writing."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", PROBE, module, *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"python -m {module} {' '.join(args)} failed:\n{stderr}")
+    line = next(line for line in reversed(stderr.splitlines()) if line.startswith("PROBE "))
+    return elapsed, usage.ru_utime + usage.ru_stime, json.loads(line.removeprefix("PROBE "))
+
+
+def compare_processes(draft: Path, runs: int) -> None:
+    """Interleaved whole processes: a forced build, then a bare print of its draft."""
+    bare_pdf = os.path.join(tempfile.gettempdir(), "bare-bench.pdf")
+    outside: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
+    outside_cpu: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
+    totals: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
+    for _ in range(runs):
+        for name, command in (("dossier build", ("dossier", "build", "3", "--force")),
+                              ("weasyprint", ("weasyprint", str(draft), bare_pdf))):
+            elapsed, cpu, spent = probed_process(*command)
+            assert spent["layouts"] == 1, f"{name}: {spent['layouts']} layouts"
+            outside[name].append(elapsed - spent["layout"] - spent["pdf"])
+            outside_cpu[name].append(cpu - spent["layout cpu"] - spent["pdf cpu"])
+            totals[name].append(elapsed)
+    med = statistics.median
+    for name in outside:
+        print(f"process {name:14} total {med(totals[name]):.2f} s, outside layout + PDF {med(outside[name]):.2f} s "
+              f"(CPU {med(outside_cpu[name]):.2f} s)")
+    ratio = med(outside["dossier build"]) / med(outside["weasyprint"])
+    ratio_cpu = med(outside_cpu["dossier build"]) / med(outside_cpu["weasyprint"])
+    print(f"outside layout + PDF, build / bare weasyprint: {ratio:.2f}× wall, {ratio_cpu:.2f}× CPU "
+          "(target ≤ 1.5×; CPU time does not swing with other work on the machine); layouts per build: 1")
+    unchanged = med(child_peak_rss_mb([sys.executable, "-m", "dossier", "build", "3"])[0] for _ in range(runs))
+    full = med(totals["dossier build"])
+    print(f"unchanged build: {unchanged:.2f} s, {unchanged / full:.2f}× a full build of {full:.2f} s "
+          "(target ≤ 0.15× and < 1 s)")
 
 
 def count_layouts() -> list[int]:
@@ -59,11 +131,11 @@ def main() -> None:
     project = Project(ROOT)
     layouts = count_layouts()
 
-    build_issue(project, "3")  # warm-up: imports, font loading, caches
+    build_issue(project, "3", force=True)  # warm-up: imports, font loading, caches
     pipeline = []
     for _ in range(args.runs):
         before = layouts[0]
-        result = build_issue(project, "3")
+        result = build_issue(project, "3", force=True)
         assert layouts[0] - before == 1, "a build must lay the document out exactly once"
         pipeline.append(result)
 
@@ -103,7 +175,8 @@ def main() -> None:
     share = overhead / (layout + pdf) * 100
     print(f"pipeline overhead: {share:.1f} % of WeasyPrint's own time (target ≤ 10 %); layouts per build: 1")
 
-    cli_time, cli_rss = child_peak_rss_mb([sys.executable, "-m", "dossier", "build", "3"])
+    compare_processes(draft, args.runs)
+    cli_time, cli_rss = child_peak_rss_mb([sys.executable, "-m", "dossier", "build", "3", "--force"])
     bare_cmd = [sys.executable, "-m", "weasyprint", str(draft), os.path.join(tempfile.gettempdir(), "bare-bench.pdf")]
     wp_time, wp_rss = child_peak_rss_mb(bare_cmd)
     print(f"whole process: dossier build {cli_time:.2f} s, peak {cli_rss:.0f} MB; "

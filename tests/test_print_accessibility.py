@@ -52,3 +52,13 @@ def test_a_numero_with_every_kind_of_image_passes(mini_project: Path):
     result = run("build", "1")
     assert result.exit_code == 0, result.stderr
     check(mini_project / "output/dossier-special-01.pdf")
+
+
+def test_a_generated_numero_with_photos_passes(project: Path):
+    from numeros import CardSpec, NumeroSpec, write_numero
+
+    cards = tuple(CardSpec(chars=120 + 90 * n, image=n % 2 == 0, place=n % 3 == 0) for n in range(9))
+    write_numero(project, NumeroSpec(themes=(cards, cards[:4]), resources=7, readings=(5, 2), seed=11), number=9)
+    result = run("build", "9")
+    assert result.exit_code == 0, result.stderr
+    check(project / "output/dossier-special-09.pdf")

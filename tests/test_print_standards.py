@@ -149,7 +149,7 @@ def test_thirty_large_photos_print_under_two_megabytes(project: Path):
     assert len(sizes) == 30
     # A card's image prints about 80 mm wide: at most 200 dpi is 630 px, not the 3000 px given.
     assert all(width <= 700 for width, _ in sizes), sizes
-    assert sorted(alts) == sorted(f"Photo de l'initiative {n}" for n in range(1, 31))
+    assert sorted(alts) == sorted(f"Photo de l’initiative {n}" for n in range(1, 31))
 
 
 def test_reproducible_and_said_once_without_harfbuzz_subset(mini_project: Path, monkeypatch: pytest.MonkeyPatch):

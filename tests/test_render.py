@@ -65,10 +65,12 @@ def test_manifest_text_cannot_inject_html(project: Path):
 
 def test_undefined_name_in_a_template_is_located(project: Path):
     edit(project / "templates/cover.html.j2", "{{ issue.subtitle }}", "{{ issue.subtitel }}")
+    line = next(n for n, text in enumerate((project / "templates/cover.html.j2").read_text().splitlines(), 1)
+                if "issue.subtitel" in text)
     result = run("build", "3")
     assert result.exit_code == 1
     assert re.fullmatch(
-        r"templates/cover\.html\.j2:2: template error: '.*Issue.*' has no attribute 'subtitel'\n", result.stderr
+        rf"templates/cover\.html\.j2:{line}: template error: '.*Issue.*' has no attribute 'subtitel'\n", result.stderr
     ), result.stderr
     assert not (project / "output").exists()
 

@@ -1,25 +1,32 @@
-"""Build a numéro: load → render → print, then write the HTML draft and the PDF atomically."""
+"""Build a numéro: load → render → print, then write the HTML draft and the PDF atomically.
+
+A build whose sources, options and tools are unchanged (``buildcache``) prints nothing: it
+answers from the cache before importing the manifest's model, Jinja2 or WeasyPrint, which
+are imported only when a build really runs. ``is_up_to_date`` is the one staleness test
+for everything that needs a current PDF (``send``, a site).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .buildcache import cached_build, hash_inputs, record_build
 from .files import write_all_atomically
 from .i18n import N_, translation
-from .manifest.load import load_issue
-from .manifest.model import Issue
-from .pdf import SourceFile, print_pdf
 from .project import Project
-from .render import render_html
+
+if TYPE_CHECKING:
+    from .manifest.model import Issue
 
 
 @dataclass
 class BuildResult:
-    issue: Issue
+    issue: Issue | None  # None when unchanged: the manifest was not even loaded
     manifest: Path
     html_path: Path
     pdf_path: Path
@@ -27,7 +34,18 @@ class BuildResult:
     size: int
     seconds: float
     warnings: list[str]
-    timings: dict[str, float]  # seconds per stage: load, render, layout, pdf, write
+    timings: dict[str, float]  # seconds per stage: load, render, layout, pdf, write (check when unchanged)
+    unchanged: bool = field(default=False)  # nothing was printed: the outputs were already those of the sources
+
+
+def is_up_to_date(project: Project, issue_ref: str | Path, pdf_path: Path) -> bool:
+    """True when ``pdf_path`` is the plain PDF (no --draft, no --pdf-a) of the numéro's current sources.
+
+    Judged by content (see buildcache), never by file times; a PDF built in any other way,
+    or not by dossier, is not up to date.
+    """
+    cached = cached_build(project, project.manifest_for(issue_ref))
+    return cached is not None and cached.pdf_path.resolve() == Path(pdf_path).resolve()
 
 
 def output_paths(project: Project, issue: Issue, *, archive: bool = False) -> tuple[Path, Path]:
@@ -54,18 +72,31 @@ def build_issue(
     strict: bool = False,
     draft: bool = False,
     archive: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     """Build one numéro; nothing is written unless everything succeeded.
 
     ``draft`` marks every page "Brouillon" with today's date; ``archive`` prints PDF/A-3a
-    with the manifest (and publication.yaml) embedded as sources.
+    with the manifest (and publication.yaml) embedded as sources. Unless ``force``, a build
+    whose inputs are unchanged returns the recorded outputs (``unchanged``) without printing.
     """
     started = time.perf_counter()
     manifest = project.manifest_for(issue_ref)
+    draft_date = dt.date.today() if draft else None
+    if not force and (cached := cached_build(project, manifest, draft_date=draft_date, archive=archive, strict=strict)):
+        return BuildResult(None, manifest, cached.html_path, cached.pdf_path, cached.pages, cached.size,
+                           time.perf_counter() - started, cached.warnings,
+                           {"check": time.perf_counter() - started}, unchanged=True)
+    # Imported here, not above: an unchanged build must not pay for them.
+    from .manifest.load import load_issue
+    from .pdf import SourceFile, print_pdf
+    from .render import render_html
+
     issue = load_issue(project, manifest)
+    inputs = hash_inputs(project, project.sources(issue), draft_date=draft_date, archive=archive)
     loaded = time.perf_counter()
     html_path, pdf_path = output_paths(project, issue, archive=archive)
-    html = render_html(project, issue, draft_date=dt.date.today() if draft else None)
+    html = render_html(project, issue, draft_date=draft_date)
     rendered = time.perf_counter()
     sources = []
     if archive:
@@ -80,8 +111,11 @@ def build_issue(
     printed = print_pdf(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive,
                         sources=sources, fixed_time=_source_date(issue))
     printed_at = time.perf_counter()
+    html_bytes = html.encode("utf-8")
     # Both or neither: a PDF never stands beside the draft of another version.
-    write_all_atomically([(html_path, html.encode("utf-8")), (pdf_path, printed.data)])
+    write_all_atomically([(html_path, html_bytes), (pdf_path, printed.data)])
+    record_build(project, manifest, inputs, {html_path: html_bytes, pdf_path: printed.data},
+                 pages=printed.pages, warnings=printed.warnings, archive=archive)
     finished = time.perf_counter()
     return BuildResult(
         issue=issue,

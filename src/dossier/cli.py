@@ -100,18 +100,22 @@ def validate(issue: str) -> None:
 @option("--strict", is_flag=True, help=N_("Treat WeasyPrint warnings as errors."))
 @option("--draft", is_flag=True, help=N_('Mark every page "Brouillon" with today\'s date.'))
 @option("--pdf-a", "archive", is_flag=True, help=N_("Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."))
-def build(issue: str, strict: bool, draft: bool, archive: bool) -> None:
+@option("--force", is_flag=True, help=N_("Print even if nothing changed since the last build."))
+def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> None:
     from .build import build_issue
     from .files import format_size
 
     project = Project.find()
-    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive)
+    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force)
     for warning in result.warnings:
         echo(_("warning: {warning}").format(warning=warning), err=True)
-    echo(_("{pages}, {size}, {seconds} s; draft: {draft}").format(
+    if result.unchanged:
+        done = _("unchanged (--force prints anyway)")
+    else:
+        done = _("{seconds} s").format(seconds=i18n.decimal(result.seconds))
+    echo(_("{pages}, {size}, {time}; draft: {draft}").format(
         pages=ngettext("{count} page", "{count} pages", result.pages).format(count=result.pages),
-        size=format_size(result.size), seconds=i18n.decimal(result.seconds),
-        draft=display_path(result.html_path, project.root),
+        size=format_size(result.size), time=done, draft=display_path(result.html_path, project.root),
     ), err=True)
     echo(display_path(result.pdf_path, Path.cwd()))
 
@@ -170,8 +174,8 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
                               web=web)
     if mailing.built is not None:
-        echo(_("built {pdf} (missing or older than its sources)").format(pdf=display_path(mailing.built.pdf_path, Path.cwd())),
-             err=True)
+        echo(_("built {pdf} (missing, or not the print of its current sources)").format(
+            pdf=display_path(mailing.built.pdf_path, Path.cwd())), err=True)
     if smtp is None:
         echo("\n".join(write_dry_run(mailing, limit=limit).lines()))
     elif test_address:

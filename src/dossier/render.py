@@ -8,6 +8,7 @@ catalog, not new templates. Translations are plain text: autoescaping applies to
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gettext
 import posixpath
@@ -26,25 +27,52 @@ from .project import Project
 from .weblinks import back_issue_url
 
 MAIN_TEMPLATE = "dossier.html.j2"
+# Compiled templates, reused by the next process (Jinja2 checks each one against its source's hash).
+TEMPLATE_CACHE = ".dossier/templates"
 # Above this many characters of text, a card takes the full width (about half a page).
 WIDE_CARD_CHARS = 900
+CARDS_PER_ROW = 2  # the .cards grid's columns
 
 
 def card_runs(initiatives: list[Initiative]) -> list[tuple[bool, list[tuple[int, Initiative]]]]:
-    """Group a theme's cards, numbered from 1, into runs: short ones share a grid, a wide one stands alone."""
+    """Group a theme's cards, numbered from 1, into runs: short ones two by two, a wide one alone.
+
+    Each run is a grid of its own (one row), spaced as the rows of one grid would be: WeasyPrint
+    measures every remaining item of a grid again on each page the grid spans, so one grid for
+    a long theme costs time in the square of its cards.
+    """
     runs: list[tuple[bool, list[tuple[int, Initiative]]]] = []
     for number, initiative in enumerate(initiatives, start=1):
         wide = len(initiative.text) > WIDE_CARD_CHARS
-        if wide or not runs or runs[-1][0]:
+        if wide or not runs or runs[-1][0] or len(runs[-1][1]) == CARDS_PER_ROW:
             runs.append((wide, []))
         runs[-1][1].append((number, initiative))
     return runs
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's cache of compiled templates, silent when it cannot write (a read-only project)."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _template_cache(project: Project) -> jinja2.BytecodeCache | None:
+    """Compiling the templates is most of rendering's time; a cache makes it a few milliseconds."""
+    folder = project.root / TEMPLATE_CACHE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _TemplateCache(str(folder))
 
 
 def template_environment(project: Project, *, autoescape: bool = True) -> jinja2.Environment:
     """The Jinja2 environment of the project's templates/, strict about undefined names."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(project.templates_dir),
+        bytecode_cache=_template_cache(project),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

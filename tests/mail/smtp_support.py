@@ -12,7 +12,6 @@ import os
 import socket
 import ssl
 import subprocess
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -156,11 +155,24 @@ def configure_mail(root: Path, settings: str = MAIL_SETTINGS) -> None:
 
 
 def fake_pdf(root: Path, size: int = 40_000) -> bytes:
-    """Put a PDF in output/ that is newer than the sources, so no test waits for a real build."""
+    """Put a PDF in output/ that the build cache takes for the print of n°3's current sources.
+
+    So no test waits for a real build; call it after the last change to the sources.
+    """
+    from dossier.build import output_paths
+    from dossier.buildcache import hash_inputs, record_build
+    from dossier.manifest import load_issue
+    from dossier.project import Project
+
     data = b"%PDF-1.7\n" + os.urandom(size) + b"\n%%EOF\n"
-    path = root / "output" / "dossier-special-03.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    later = time.time() + 60
-    os.utime(path, (later, later))
+    project = Project(root)
+    manifest = project.manifest_for("3")
+    issue = load_issue(project, manifest)
+    html_path, pdf_path = output_paths(project, issue)
+    html = b"<!DOCTYPE html><title>fake</title>\n"
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    html_path.write_bytes(html)
+    pdf_path.write_bytes(data)
+    inputs = hash_inputs(project, project.sources(issue), draft_date=None, archive=False)
+    record_build(project, manifest, inputs, {html_path: html, pdf_path: data}, pages=1, warnings=[], archive=False)
     return data

@@ -61,7 +61,7 @@ def test_dry_run_writes_one_whole_message_per_partner(mail_project: Path) -> Non
     assert lines[1].startswith("  jean.dupont@example.org  ")
     assert lines[1].endswith("Dossier spécial n°3\u202f: Territoires, gestion de crise & résilience | COVID-19")
     assert lines[-1] == "to send them: add --send (or --test ADDRESS for one copy to yourself)"
-    assert not (mail_project / ".dossier").exists(), "a dry run must not create the ledger"
+    assert not (mail_project / ".dossier/deliveries.sqlite").exists(), "a dry run must not create the ledger"
 
     jean = parse(files[0])
     assert jean["From"] == "Chaire A&NMT <chaire@example.org>"
@@ -210,12 +210,11 @@ def test_dry_run_leaves_out_partners_the_ledger_lists_as_sent(mail_project: Path
 def test_a_missing_or_stale_pdf_is_built_first(mail_project: Path) -> None:
     pdf_path = mail_project / "output" / "dossier-special-03.pdf"
     fake_pdf(mail_project)
-    stale = pdf_path.stat().st_mtime - 3600
-    os.utime(pdf_path, (stale, stale))
-    os.utime(mail_project / "issues/03/issue.yaml", (stale + 60, stale + 60))  # edited after the build
+    manifest = mail_project / "issues/03/issue.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "# edited after the build\n", encoding="utf-8")
     result = run("send", "3", "--partners", "fake-partners.csv")
     assert result.exit_code == 0, result.output
-    assert "built output/dossier-special-03.pdf (missing or older than its sources)\n" in result.stderr
+    assert "built output/dossier-special-03.pdf (missing, or not the print of its current sources)\n" in result.stderr
     built = pdf_path.read_bytes()
     assert built.startswith(b"%PDF-") and len(built) > 50_000
     (attachment,) = parse(eml_files(mail_project)[0]).iter_attachments()

@@ -46,8 +46,8 @@ def test_mail_and_web_follow_the_draft(session: PreviewSession) -> None:
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("Plateforme numérique d'entraide",
                                                                      "Plateforme d'entraide revue"), encoding="utf-8")
     session.rebuild()
-    assert "Plateforme d&#39;entraide revue" in get(server, "/web")[2].decode()
-    assert "Plateforme d'entraide revue" in get(server, "/mail")[2].decode()
+    assert "Plateforme d’entraide revue" in get(server, "/web")[2].decode()
+    assert "Plateforme d’entraide revue" in get(server, "/mail")[2].decode()
 
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("subtitle:", "subtitel:"), encoding="utf-8")
     session.rebuild()

@@ -168,8 +168,11 @@ def resolve_ledger_path(project: Project, settings: MailSettings, override: Path
 
 
 def pdf_is_stale(project: Project, issue: Issue, pdf_path: Path) -> bool:
-    """True when the PDF is missing or older than any file its build reads (``Project.sources``)."""
-    if not pdf_path.is_file():
-        return True
-    printed = pdf_path.stat().st_mtime
-    return any(source.is_file() and source.stat().st_mtime > printed for source in project.sources(issue))
+    """True unless the PDF is the plain print of the numéro's current sources, judged by content.
+
+    The build cache's test (``build.is_up_to_date``): every file the build reads
+    (``Project.sources``), the options and the versions; never file times.
+    """
+    from ..build import is_up_to_date
+
+    return not is_up_to_date(project, issue.manifest, pdf_path)

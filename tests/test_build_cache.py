@@ -1,0 +1,122 @@
+"""No work when nothing changed: a build is skipped only when every input's CONTENT is the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run
+from dossier.build import is_up_to_date
+from dossier.buildcache import CACHE_FILE
+from dossier.project import Project
+
+PDF = "output/dossier-special-03.pdf"
+
+
+def build(*options: str) -> tuple[bool, str]:
+    """Run `dossier build 3`; whether it said unchanged, and the path it printed last."""
+    result = run("build", "3", *options)
+    assert result.exit_code == 0, result.stderr
+    return "unchanged" in result.stderr, result.stdout.splitlines()[-1]
+
+
+def test_an_unchanged_build_prints_nothing_and_force_prints_anyway(project: Path):
+    assert build() == (False, PDF)
+    printed = (project / PDF).stat().st_mtime_ns
+    assert build() == (True, PDF)
+    assert (project / PDF).stat().st_mtime_ns == printed
+    assert build("--force") == (False, PDF)
+
+
+def test_an_unchanged_build_imports_no_weasyprint(project: Path):
+    assert build() == (False, PDF)
+    probe = ("import sys; from dossier.cli import cli; cli.main(['build', '3'], standalone_mode=False); "
+             "print('weasyprint' in sys.modules, 'pydantic' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "unchanged" in done.stderr
+    assert done.stderr.splitlines()[-1] == "False False"
+    assert done.stdout.splitlines()[-1] == PDF
+
+
+def test_content_counts_not_file_times(project: Path):
+    build()
+    for path in (project / "issues/03/issue.yaml", project / "styles/fonts/Inter-Bold.otf"):
+        os.utime(path, (1, 1))
+        assert build() == (True, PDF)
+    css = project / "styles/dossier.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert build() == (False, PDF)
+    (project / "styles/extra.css").write_text("/* a new layout file */\n", encoding="utf-8")
+    assert build() == (False, PDF)
+    assert build() == (True, PDF)
+
+
+def test_outputs_must_still_be_those_recorded(project: Path):
+    build()
+    pdf = project / PDF
+    pdf.write_bytes(pdf.read_bytes() + b"\n% edited")
+    assert build() == (False, PDF)
+    (project / "output/dossier-special-03.html").unlink()
+    assert build() == (False, PDF)
+    pdf.unlink()
+    assert build() == (False, PDF)
+
+
+def test_a_corrupt_cache_is_ignored(project: Path):
+    build()
+    cache = project / CACHE_FILE
+    entries = json.loads(cache.read_text(encoding="utf-8"))
+    for entry in entries["builds"].values():
+        entry["pages"] = "ten"
+    cache.write_text(json.dumps(entries), encoding="utf-8")
+    assert build() == (False, PDF)
+    cache.write_text('{"format": 1, "builds": {', encoding="utf-8")
+    assert build() == (False, PDF)
+    cache.write_bytes(b"\xff\xfe")
+    assert build() == (False, PDF)
+    assert build() == (True, PDF)
+
+
+def test_options_are_part_of_what_is_built(project: Path):
+    build()
+    assert build("--draft") == (False, PDF)  # the marked PDF replaces the plain one
+    assert build("--draft") == (True, PDF)  # same day: same date printed
+    assert build() == (False, PDF)
+    assert build("--strict") == (True, PDF)  # the plain build had no warnings
+    assert build("--pdf-a") == (False, "output/dossier-special-03-pdfa.pdf")
+    assert build() == (True, PDF)
+
+
+def test_is_up_to_date_is_the_staleness_test_for_send(project: Path):
+    root = Project(project)
+    assert not is_up_to_date(root, "3", project / PDF)
+    build()
+    assert is_up_to_date(root, "3", project / PDF)
+    assert not is_up_to_date(root, "3", project / "output/other.pdf")
+    build("--draft")
+    assert not is_up_to_date(root, "3", project / PDF)  # a draft is never the PDF to send
+    build()
+    manifest = project / "issues/03/issue.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("Dossier spécial n°3", "n°3"), encoding="utf-8")
+    assert not is_up_to_date(root, "3", project / PDF)
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_build(project: Path):
+    (project / ".dossier").write_text("a file where the cache folder should be", encoding="utf-8")
+    assert build() == (False, PDF)
+    assert build() == (False, PDF)  # nothing remembered: it prints again
+
+
+def test_a_manifest_outside_the_project_is_cached_by_its_full_path(project: Path, tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    manifest = elsewhere / "issue.yaml"
+    text = (project / "issues/03/issue.yaml").read_text(encoding="utf-8").replace("\nnumber: 3\n", "\nnumber: 7\n")
+    manifest.write_text(text, encoding="utf-8")
+    for unchanged in (False, True):
+        result = run("build", str(manifest))
+        assert result.exit_code == 0, result.stderr
+        assert ("unchanged" in result.stderr) is unchanged
