@@ -1,4 +1,4 @@
-"""Golden CLI output in French: what an editor reads from validate, check and build.
+"""Golden CLI output in French: what an editor reads from validate, check, build and a send dry run.
 
 Each golden file holds the command, its standard output and its standard error, times and
 sizes replaced by placeholders. When a message changes on purpose, refresh the files with
@@ -14,6 +14,7 @@ from pathlib import Path
 from PIL import Image
 
 from conftest import run
+from smtp_support import MAIL_SETTINGS, configure_mail, fake_pdf
 
 GOLDEN = Path(__file__).parent / "golden" / "cli-fr"
 
@@ -75,3 +76,35 @@ def test_build_in_french(mini_project: Path):
     result = french_run("build", "1")
     assert result.exit_code == 0, result.stderr
     golden("build", ["build", "1"], result.stdout, result.stderr)
+
+
+PARTNERS = ("email;name;organisation\njean.dupont@example.org;Jean Dupont;Ville de Test\n"
+            "marie@example.net;Marie Curie;Région Sud\n")
+
+
+def test_send_dry_run_in_french(project: Path):
+    configure_mail(project, MAIL_SETTINGS)
+    (project / "partners.csv").write_text(PARTNERS, encoding="utf-8")
+    fake_pdf(project)
+    command = ["send", "3", "--partners", "partners.csv"]
+    result = french_run(*command)
+    assert result.exit_code == 0, result.stderr
+    golden("send-dry-run", command, result.stdout, result.stderr)
+    # The message itself speaks the publication's language, whatever the run's.
+    message = (project / "output/mail-03/0001-jean.dupont@example.org.eml").read_text(encoding="utf-8")
+    assert "Bonjour Jean Dupont," in message and "Bonne lecture," in message
+
+
+def test_send_status_in_french(project: Path):
+    configure_mail(project, MAIL_SETTINGS)
+    (project / "partners.csv").write_text(PARTNERS, encoding="utf-8")
+    command = ["send", "3", "--partners", "partners.csv", "--status"]
+    result = french_run(*command)
+    assert result.exit_code == 0, result.stderr
+    golden("send-status", command, result.stdout, result.stderr)
+
+
+def test_send_usage_errors_in_french(project: Path):
+    result = french_run("send", "3", "--send", "--status", "--partners", "publication.yaml")
+    assert result.exit_code == 2
+    assert "Erreur\u202f: choisissez une seule option parmi --send, --test et --status" in result.stderr

@@ -3,7 +3,7 @@
 Invariants:
 - A build is unchanged only if all of this holds, else it is done again: the cache file
   parses and has the expected shape; the entry of this manifest and kind of PDF has the same
-  key as now (the options, dossier's and WeasyPrint's versions, and the path and SHA-256 of
+  key as now (the options, dossier's and WeasyPrint's versions, the message catalogs, and the path and SHA-256 of
   every file the last build read, its ``Project.sources``); the layout files are the same list
   as then; the HTML draft and the PDF exist with the SHA-256 recorded when they were written.
   File times are never used: a checkout, a copy or a touch changes nothing.
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import __version__
 from .files import OutputError, write_atomically
+from .i18n import LOCALE_DIR
 from .project import Project
 
 CACHE_FILE = ".dossier/builds.json"
@@ -77,6 +78,8 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),  # dates the archive's sources and fonts
         # "(Re)lire" links to the web editions of the numéros in issues/ (with site_url): their list counts.
         "numeros": sorted(project.numbers()),
+        # The templates' fixed words come from the catalogs: a corrected translation prints again.
+        "catalogs": _catalogs_digest(),
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
     for name in sources:
@@ -85,6 +88,13 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
             return None
         digest.update(f"\0{name}\0".encode())
         digest.update(file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def _catalogs_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -45,7 +45,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def decimal(value: float, digits: int | None = 1) -> str:
     """A number with ``digits`` decimals (None: as few as needed), the language's way: 2.3 in English, 2,3 in French."""
     text = f"{value:g}" if digits is None else f"{value:.{digits}f}"
-    return text.replace(".", _current.pgettext("decimal separator", "."))
+    return text.replace(".", decimal_separator())
+
+
+def decimal_separator() -> str:
+    return _current.pgettext("decimal separator", ".")
 
 
 def integer(value: int) -> str:

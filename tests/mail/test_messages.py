@@ -88,7 +88,7 @@ def test_dry_run_writes_one_whole_message_per_partner(mail_project: Path) -> Non
     for theme in THEMES:
         assert f"– {theme}\n" in text
         assert f"<li>{theme.replace('&', '&amp;')}</li>" in html
-    for part in ["Bonnes pratiques", "S'informer & s'outiller", "Analyse & prospective", "La Chaire A&NMT"]:
+    for part in ["Bonnes pratiques", "S’informer & s’outiller", "Analyse & prospective", "La Chaire A&NMT"]:
         assert f"  • {part}\n" in text
     assert "Dossier spécial n°3" in text and "Dossier spécial n°3" in html
     (attachment,) = jean.iter_attachments()
@@ -145,7 +145,7 @@ def test_a_numero_overrides_the_templates_with_partner_columns(mail_project: Pat
     marie = parse(eml_files(mail_project)[1])
     assert marie["Subject"] == "Pour Région Sud : n°3"
     assert body(marie, "plain") == (
-        "Chère Région Sud,\nBonnes pratiques / S'informer & s'outiller / Analyse & prospective / La Chaire A&NMT\n"
+        "Chère Région Sud,\nBonnes pratiques / S’informer & s’outiller / Analyse & prospective / La Chaire A&NMT\n"
     )
     assert body(marie, "html") == "<p>Région Sud</p>\n"
     assert marie["From"] == "Chaire A&NMT <chaire@example.org>", "the rest of publication.yaml's mail settings stay"

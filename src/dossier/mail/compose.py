@@ -22,6 +22,7 @@ import css_inline
 
 from ..colours import lightened_for
 from ..files import format_size_fr
+from ..i18n import N_, translation
 from ..manifest.model import Initiative, Issue
 from ..manifest.typography import plain_text, render_markdown
 from ..weblinks import edition_url, initiative_anchors, theme_anchor
@@ -41,14 +42,15 @@ class SommairePart:
 
 def sommaire(issue: Issue) -> list[SommairePart]:
     """The numéro's sommaire as printed (templates/edito.html.j2): parts, and the practices' themes."""
+    words = translation(issue.publication.language).gettext  # the parts' titles, as the templates print them
     parts = []
     if issue.practices:
-        parts.append(SommairePart("Bonnes pratiques", tuple(theme.theme for theme in issue.practices), "bonnes-pratiques",
-                                  tuple(theme_anchor(n) for n in range(1, len(issue.practices) + 1))))
+        parts.append(SommairePart(words(N_("Good practices")), tuple(theme.theme for theme in issue.practices),
+                                  "bonnes-pratiques", tuple(theme_anchor(n) for n in range(1, len(issue.practices) + 1))))
     if issue.resources:
-        parts.append(SommairePart("S'informer & s'outiller", anchor="ressources"))
+        parts.append(SommairePart(words(N_("Get informed & equipped")), anchor="ressources"))
     if issue.readings:
-        parts.append(SommairePart("Analyse & prospective", anchor="analyse"))
+        parts.append(SommairePart(words(N_("Analysis & foresight")), anchor="analyse"))
     parts.extend(SommairePart(page.sommaire, anchor=f"page-{n}")
                  for n, page in enumerate(issue.back_pages, start=1) if page.sommaire)
     return parts
@@ -213,7 +215,8 @@ class Composer:
         message["Message-ID"] = make_msgid(idstring=f"dossier{self.issue.number:02d}", domain=self.sender.domain)
         if self.sender.reply_to:
             message["Reply-To"] = self.sender.reply_to
-        mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject={urllib.parse.quote('Désinscription')}"
+        unsubscribe = translation(self.issue.publication.language).gettext(N_("Unsubscribe"))
+        mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject={urllib.parse.quote(unsubscribe)}"
         if texts.unsubscribe_url:
             message["List-Unsubscribe"] = f"<{mailto}>, <{texts.unsubscribe_url}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: one click, no page

@@ -13,6 +13,7 @@ import jinja2
 
 from ..colours import lightened_for
 from ..files import write_atomically
+from ..i18n import N_, translation
 from ..manifest.model import Issue
 from ..project import Project
 from ..weblinks import edition_folder
@@ -47,6 +48,7 @@ def write_archive(project: Project, env: jinja2.Environment, stage: Path, site: 
         social_image=f"{site.site_url}{edition_folder(numeros[0][0].number)}/cover.jpg" if site.site_url else None,
         accent=publication.colours.accent,
         accent_dark=lightened_for(publication.colours.accent, DARK_BACKGROUND),
-        description=f"Les numéros du {publication.series} de la {publication.publisher}.",
+        description=translation(publication.language).gettext(N_("The issues of {series} by {publisher}.")).format(
+            series=publication.series, publisher=publication.publisher),
     )
     write_atomically(stage / "index.html", html.encode("utf-8"))

@@ -16,6 +16,7 @@ import jinja2
 
 from ..colours import lightened_for
 from ..files import write_atomically
+from ..i18n import N_, translation
 from ..manifest.model import Issue
 from ..project import Project
 from ..weblinks import edition_folder, edition_url, initiative_anchors, theme_anchor
@@ -120,6 +121,11 @@ def _back_link(back, site: SiteInfo) -> str | None:  # noqa: ANN001 - manifest B
 
 
 def _description(issue: Issue) -> str:
+    words = translation(issue.publication.language).gettext  # the site speaks the publication's language
     themes = ", ".join(theme.theme for theme in issue.practices)
-    text = f"{issue.title} n°{issue.number}\u202f: {issue.subtitle}."
-    return f"{text} Bonnes pratiques\u202f: {themes}." if themes else text
+    text = words(ISSUE_TITLE).format(title=issue.title, number=issue.number, subtitle=issue.subtitle) + "."
+    return text + " " + words(PRACTICES).format(themes=themes) + "." if themes else text
+
+
+ISSUE_TITLE = N_("{title} n°{number}: {subtitle}")
+PRACTICES = N_("Good practices: {themes}")

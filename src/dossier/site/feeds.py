@@ -14,8 +14,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ..files import write_atomically
+from ..i18n import translation
 from ..manifest.model import Issue
 from ..weblinks import edition_folder
+from .edition import ISSUE_TITLE, PRACTICES
 
 _NAMESPACE = uuid.UUID("9a3e3f1e-0c1b-4e8a-9a65-6b8e2f7b4c11")  # fixed: a numéro keeps its id from run to run
 
@@ -50,14 +52,16 @@ def write_feed(stage: Path, site_url: str | None, numeros: list[Issue]) -> None:
         href = f"{base}{edition_folder(issue.number)}/"
         entry_id = href if site_url else f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{publication.publisher}/{issue.slug}')}"
         themes = ", ".join(theme.theme for theme in issue.practices)
+        words = translation(issue.publication.language).gettext
+        title = words(ISSUE_TITLE).format(title=issue.title, number=issue.number, subtitle=issue.subtitle)
         lines += [
             "  <entry>",
-            f"    <title>{escape(issue.title)} n°{issue.number} : {escape(issue.subtitle)}</title>",
+            f"    <title>{escape(title)}</title>",
             f"    <id>{escape(entry_id)}</id>",
             f"    <updated>{_stamp(issue)}</updated>",
             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(href)}/>",
             f"    <link rel=\"enclosure\" type=\"application/pdf\" href={quoteattr(f'{href}{issue.slug}.pdf')}/>",
-            f"    <summary>{escape('Bonnes pratiques : ' + themes if themes else issue.subtitle)}</summary>",
+            f"    <summary>{escape(words(PRACTICES).format(themes=themes) if themes else issue.subtitle)}</summary>",
             "  </entry>",
         ]
     lines.append("</feed>")

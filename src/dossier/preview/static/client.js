@@ -1,8 +1,12 @@
 // The page side of `dossier preview`: follow /events, reload on a new draft, and show the
 // printed pages in a panel that the draft's own CSS cannot reach (a shadow root). The
-// panel's markup and styles come in <template id="dossier-preview-panel"> beside this script.
+// panel's markup and styles come in <template id="dossier-preview-panel"> beside this script,
+// its words in the user's language in <script id="dossier-preview-words"> (JSON).
 (() => {
   const me = document.currentScript;
+  const words = JSON.parse(document.getElementById("dossier-preview-words").textContent);
+  // The form for n things: the server gives the forms for 0, 1 and more (the language's rule).
+  const plural = (forms, n) => forms[Math.min(n, 2)].replace("{count}", n);
   const mode = me.dataset.mode, draft = me.dataset.draft;
   const panelKey = "dossier-preview:panel";
   const host = document.createElement("dossier-preview");
@@ -14,9 +18,9 @@
   const $ = (s) => root.querySelector(s);
   const panel = $("aside"), list = $(".list"), status = $(".status"), count = $(".count"), live = $(".live");
   const other = $(".other");
-  other.textContent = mode === "pages" ? "draft" : "full size";
+  other.textContent = mode === "pages" ? words.draft : words.fullSize;
   other.href = mode === "pages" ? "/" : "/pages";
-  other.title = mode === "pages" ? "Back to the HTML draft" : "Show the pages full size";
+  other.title = mode === "pages" ? words.backToDraft : words.showFullSize;
 
   const style = document.createElement("style");
   style.textContent = "html.dossier-preview-open body { margin-right: 340px !important; }";
@@ -46,26 +50,26 @@
       list.replaceChildren(...pages.images.map((src, i) => {
         const img = document.createElement("img");
         img.src = src;
-        img.alt = "page " + (i + 1);
+        img.alt = words.pageAlt.replace("{number}", i + 1);
         return img;
       }));
       panel.dataset.pagesDraft = pages.draft;
     }
-    count.textContent = pages ? pages.count + (pages.count === 1 ? " page" : " pages") : "";
+    count.textContent = pages ? plural(words.pages, pages.count) : "";
     let name, text;
     if (!state.ok) {
-      [name, text] = ["stale", pages ? "The manifest has errors: these are the last pages printed."
-                                     : "The manifest has errors: nothing printed yet."];
+      [name, text] = ["stale", pages ? words.staleErrors : words.noPagesErrors];
     } else if (state.printing) {
-      [name, text] = ["printing", pages ? "Printing the new draft… (showing the previous pages)" : "Printing…"];
+      [name, text] = ["printing", pages ? words.printingNew : words.printing];
     } else if (state.print_error) {
-      [name, text] = ["failed", "Printing failed:\n" + state.print_error];
+      [name, text] = ["failed", words.failed + "\n" + state.print_error];
     } else if (pages && pages.draft === state.draft) {
-      const warned = pages.warnings.length ? ` · ${pages.warnings.length} WeasyPrint warning(s)` : "";
-      [name, text] = ["ready", `Printed in ${pages.seconds.toFixed(1)} s${warned}`];
+      const warned = pages.warnings.length ? plural(words.warnings, pages.warnings.length) : "";
+      const seconds = pages.seconds.toFixed(1).replace(".", words.decimal);
+      [name, text] = ["ready", words.printed.replace("{seconds}", seconds) + warned];
       status.title = pages.warnings.join("\n");
     } else {
-      [name, text] = ["stale", "These pages are of an older draft."];
+      [name, text] = ["stale", words.older];
     }
     panel.dataset.state = name;
     status.textContent = text;
@@ -74,6 +78,6 @@
 
   const events = new EventSource("/events");
   events.onmessage = (event) => show(JSON.parse(event.data));
-  events.onopen = () => { live.textContent = "live"; live.classList.remove("off"); };
-  events.onerror = () => { live.textContent = "disconnected"; live.classList.add("off"); };
+  events.onopen = () => { live.textContent = words.live; live.classList.remove("off"); };
+  events.onerror = () => { live.textContent = words.disconnected; live.classList.add("off"); };
 })();

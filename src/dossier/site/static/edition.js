@@ -1,4 +1,5 @@
-// "Copier le lien" on each initiative: copies the address of its anchor. Without a clipboard
+// "Copier le lien" on each initiative: copies the address of its anchor, and says so for two
+// seconds with the link's data-copied-text (in the publication's language). Without a clipboard
 // (or without this script) the link still leads to the anchor, whose address can be copied.
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-copy-link]");
@@ -9,7 +10,7 @@ document.addEventListener("click", (event) => {
   navigator.clipboard.writeText(address).then(() => {
     const label = link.firstChild;
     const text = label.textContent;
-    label.textContent = "Lien copié";
+    label.textContent = link.dataset.copiedText;
     link.dataset.copied = "";
     setTimeout(() => { label.textContent = text; delete link.dataset.copied; }, 2000);
   }, () => { location.hash = link.hash; });
