@@ -322,3 +322,33 @@ def test_an_uncompiled_catalog_is_said(monkeypatch: pytest.MonkeyPatch, tmp_path
     with pytest.raises(RuntimeError, match="run scripts/install"):
         i18n.translation("fr")
     assert isinstance(i18n.translation("de"), gettext.NullTranslations)  # no catalog: the English source
+
+
+def test_the_preview_speaks_the_runs_language(french: None):
+    import json as json_module
+
+    from dossier.preview.documents import client, error_document
+
+    panel = client("draft", "d-1")
+    assert "<strong>Pages imprimées</strong>" in panel and "Masquer les pages" in panel
+    blob = re.search(r'<script type="application/json" id="dossier-preview-words">(.*?)</script>', panel, re.S)[1]
+    words = json_module.loads(blob)
+    assert (words["live"], words["decimal"]) == ("en direct", ",")
+    assert words["pages"] == ["{count} page", "{count} page", "{count} pages"]  # French: 0 is singular
+    page = error_document(["issues/03/issue.yaml:5: subtitle: manquant"], "d-1")
+    assert '<html lang="fr">' in page and "Le brouillon ne peut pas être fait" in page
+
+
+def test_a_publication_in_english_prints_english_words(mini_project: Path):
+    from dossier.manifest import load_issue
+    from dossier.project import Project
+    from dossier.render import render_html
+
+    publication = mini_project / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8") + "language: en\n", encoding="utf-8")
+    project = Project(mini_project)
+    html = render_html(project, load_issue(project, project.manifest_for("1")))
+    assert '<html lang="en">' in html
+    for words in ("Contents", "Good practices", "Project lead:", "Editorial", "Get informed &amp; equipped"):
+        assert words in html
+    assert "Sommaire" not in html and "Porteur" not in html
