@@ -103,7 +103,6 @@ def validate(issue: str) -> None:
 @option("--force", is_flag=True, help=N_("Print even if nothing changed since the last build."))
 def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> None:
     from .build import build_issue
-    from .files import format_size
 
     project = Project.find()
     result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force)
@@ -115,7 +114,8 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> 
         done = _("{seconds} s").format(seconds=i18n.decimal(result.seconds))
     echo(_("{pages}, {size}, {time}; draft: {draft}").format(
         pages=ngettext("{count} page", "{count} pages", result.pages).format(count=result.pages),
-        size=format_size(result.size), time=done, draft=display_path(result.html_path, project.root),
+        size=_("{size} KB").format(size=i18n.decimal(result.size / 1024, 0)), time=done,
+        draft=display_path(result.html_path, project.root),
     ), err=True)
     echo(display_path(result.pdf_path, Path.cwd()))
 

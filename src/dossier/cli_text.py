@@ -49,11 +49,24 @@ class Context(click.Context):
     formatter_class = HelpFormatter
 
 
-class Command(TranslatedHelp, click.Command):
+class TranslatedHelpOption:
+    """click keeps a command's --help option once made: its help is translated again each time it is read."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _(HELP_OPTION)
+        return option
+
+
+HELP_OPTION = N_("Show this message and exit.")
+
+
+class Command(TranslatedHelpOption, TranslatedHelp, click.Command):
     context_class = Context
 
 
-class Group(TranslatedHelp, click.Group):
+class Group(TranslatedHelpOption, TranslatedHelp, click.Group):
     command_class = Command
     context_class = Context
 
