@@ -44,7 +44,7 @@ def test_a_file_that_is_not_a_ledger_is_reported(project: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         ".dossier/deliveries.sqlite: cannot use the delivery ledger (file is not a database): "
-        "restore it from a backup or move it aside\n"
+        "restore it from a backup (moving it aside would forget who was sent each numéro and who unsubscribed)\n"
     )
 
 
