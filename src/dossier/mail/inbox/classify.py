@@ -99,17 +99,19 @@ def _bounce(message: Message, known: Known) -> Verdict | None:
 
 
 def _bounced_recipient(message: Message, known: Known, detected: set[str]) -> tuple[str, int | None, str] | None:
-    """Whom a bounce is about, from the surest evidence to the least: (address, numéro, how we know)."""
+    """Whom a bounce is about, from the surest evidence to the least: (address, numéro, how we know).
+
+    The returned headers come first: they also say which numéro's message it was."""
+    for returned in _returned_headers(message):
+        found = _recipient_from_headers(returned, known)
+        if found is not None:
+            return found
     if known.bounce_address:
         for name in ("delivered-to", "x-original-to", "envelope-to", "to"):
             for _, value in getaddresses(message.get_all(name, [])):
                 address = verp_recipient(known.bounce_address, value)
                 if address in known.sent:
                     return address, known.latest(address), "returned to its VERP address"
-    for returned in _returned_headers(message):
-        found = _recipient_from_headers(returned, known)
-        if found is not None:
-            return found
     for address in sorted(detected):
         if address in known.sent:
             return address, known.latest(address), "named by the bounce"
@@ -212,10 +214,12 @@ def header(message: Message, name: str) -> str:
     value = message.get(name)
     if value is None:
         return ""
+    # Raw 8-bit UTF-8 in a header (common, though not allowed) is parsed as surrogate escapes.
+    text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     try:
-        return " ".join(str(make_header(decode_header(str(value)))).split())
+        return " ".join(str(make_header(decode_header(text))).split())
     except (LookupError, UnicodeError, ValueError):
-        return " ".join(str(value).split())
+        return " ".join(text.split())
 
 
 def _decoded(data: bytes, charset: str | None) -> str:
