@@ -14,7 +14,7 @@ from __future__ import annotations
 import email
 import re
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 
@@ -214,8 +214,11 @@ def header(message: Message, name: str) -> str:
     value = message.get(name)
     if value is None:
         return ""
-    # Raw 8-bit UTF-8 in a header (common, though not allowed) is parsed as surrogate escapes.
-    text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if isinstance(value, Header):  # raw 8-bit text (common, though not allowed): read as UTF-8
+        text = "".join(chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
+                       for chunk, _ in decode_header(value))
+    else:
+        text = str(value)
     try:
         return " ".join(str(make_header(decode_header(text))).split())
     except (LookupError, UnicodeError, ValueError):
