@@ -10,6 +10,7 @@ the test. They need root (their users and privileged files): elsewhere the tests
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -17,6 +18,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -206,3 +208,53 @@ class Dovecot(Daemon):
     def env(self, port: int | None = None) -> dict[str, str]:
         return {"DOSSIER_IMAP_HOST": "127.0.0.1", "DOSSIER_IMAP_PORT": str(port or self.port),
                 "DOSSIER_IMAP_SECURITY": "none", "DOSSIER_IMAP_USER": self.USER, "DOSSIER_IMAP_PASSWORD": self.PASSWORD}
+
+
+class DroppingProxy:
+    """A loopback TCP proxy that hangs up on the client while the server sends a message body.
+
+    Connection i is cut when the server's replies hold ``cut_on`` for the ``cuts[i]``-th
+    time; connections beyond the list are passed through whole.
+    """
+
+    def __init__(self, target_port: int, cuts: list[int], cut_on: bytes = b"BODY[]") -> None:
+        self.target_port, self.cuts, self.cut_on = target_port, cuts, cut_on
+        self.connections = 0
+        self.cut = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port), timeout=STARTUP_TIMEOUT)
+            nth = self.cuts[self.connections] if self.connections < len(self.cuts) else None
+            self.connections += 1
+            threading.Thread(target=self._pump, args=(client, server, None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, nth), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, nth: int | None) -> None:
+        seen = 0
+        try:
+            while data := source.recv(65536):
+                if nth is not None:
+                    seen += data.count(self.cut_on)
+                    if seen >= nth:
+                        sink.sendall(data[: len(data) // 2])  # mid-reply, as a lost link does
+                        self.cut += 1
+                        break
+                sink.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def close(self) -> None:
+        self.listener.close()

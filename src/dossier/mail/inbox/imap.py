@@ -2,7 +2,7 @@
 
 Invariants: the folder is selected read-only and bodies are fetched with BODY.PEEK, so
 reading flags nothing; only ``mark`` (--mark) sets \\Seen. A dropped connection is
-reopened (RECONNECTS times) and reading goes on at the same UID; the password is never
+reopened (RECONNECTS times) and reading goes on at the same UID (RECONNECTS times in a row at most); the password is never
 printed.
 """
 
@@ -93,16 +93,18 @@ class ImapSource:
             self._imap = None
 
     def _retrying(self, action: Callable[[], T]) -> T:
-        """Run ``action``; on a dropped connection, reconnect and run it again (RECONNECTS times in all)."""
+        """Run ``action``; on a dropped connection, reconnect and run it again (RECONNECTS times without progress)."""
+        failures = 0
         while True:
             try:
                 return action()
             except (imaplib.IMAP4.abort, OSError) as exc:
                 self._drop()
-                if self.reconnects >= RECONNECTS:
+                failures += 1
+                if failures > RECONNECTS:
                     raise DossierError(f"{self.config.host}:{self.config.port}: lost the connection to the mailbox "
-                                       f"{RECONNECTS + 1} times ({exc or type(exc).__name__}): what was read is recorded; "
-                                       "run the same command again later to read the rest") from None
+                                       f"{failures} times in a row ({exc or type(exc).__name__}): what was read is "
+                                       "recorded; run the same command again later to read the rest") from None
                 self.reconnects += 1
 
     def _session(self) -> imaplib.IMAP4:
