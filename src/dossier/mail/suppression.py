@@ -148,16 +148,15 @@ class SuppressionList:
         key = address.lower()
         self._query("INSERT OR IGNORE INTO soft_bounces VALUES (?, ?, ?, ?, ?)", (key, issue, _now(), source, detail))
         bounced = {row[0] for row in self._query("SELECT issue FROM soft_bounces WHERE address = ?", (key,))}
-        sent = [row[0] for row in self._query(
-            "SELECT issue FROM deliveries WHERE address = ? AND status = 'sent' AND issue <= ? ORDER BY issue DESC",
-            (key, issue),
-        )]
-        streak = 0
-        for number in sent or [issue]:
-            if number not in bounced:
-                break
-            streak += 1
-        return streak
+        sent = sorted({issue} | {row[0] for row in self._query(
+            "SELECT issue FROM deliveries WHERE address = ? AND status = 'sent'", (key,))})
+        # The run of consecutive numéros sent to the address, each refused for now, that holds this one.
+        start = end = sent.index(issue)
+        while start > 0 and sent[start - 1] in bounced:
+            start -= 1
+        while end + 1 < len(sent) and sent[end + 1] in bounced:
+            end += 1
+        return end - start + 1
 
     def seen(self, key: str) -> bool:
         return self._ready and bool(self._query("SELECT 1 FROM inbox_seen WHERE message_key = ?", (key,)))

@@ -73,7 +73,8 @@ def classify(message: Message, known: Known) -> Verdict:
     if bounce is not None:
         return bounce
     if _is_auto_reply(message):
-        return Verdict("ignored", f"automatic reply ({header(message, 'subject')!r}): nothing to do")
+        sender = parseaddr(header(message, "from"))[1].lower() or None
+        return Verdict("ignored", f"automatic reply ({header(message, 'subject')!r}): nothing to do", sender)
     return _request(message, known)
 
 
