@@ -246,3 +246,12 @@ def test_verp_addresses() -> None:
     long_local = "x" * 60 + "@example.net"
     assert verp_address("bounces@example.org", long_local) == "bounces@example.org", "over 64 characters: not VERP"
     assert (BOUNCES / "README.md").is_file()
+
+
+def test_a_secret_too_short_is_refused(project: Path, ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOSSIER_SECRET", "short")
+    write_mbox(project / "bounces.mbox", [corpus("gmail-550.eml")])
+    for command in (["inbox", "--mbox", "bounces.mbox"], ["send", "3", "--partners", str(write_partners(project))]):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("DOSSIER_SECRET is too short (5 characters): use at least 16 random characters")

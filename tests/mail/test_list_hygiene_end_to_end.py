@@ -121,3 +121,7 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
         "  6 skipped: unsubscribed 3, bounced 3 (on the suppression list: see dossier suppressed)",
     ]
     assert fourth.stdout.startswith("sent 14 of 14 pending messages")
+
+    # A test copy goes with the VERP envelope of its own address: what to check the bounce address with.
+    assert run("send", "4", "--partners", "fake-partners.csv", "--link", LINK, "--test", "moi@example.org").exit_code == 0
+    assert server.handler.received[-1].mail_from == "bounces+moi=example.org@example.org"

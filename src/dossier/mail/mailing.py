@@ -87,6 +87,7 @@ def prepare_mailing(
     issue = load_issue(project, manifest)
     settings = issue.publication.mail
     sender = _sender(project, manifest, issue)
+    secret = secret_from_environ()  # before any build: a bad secret is found at once
     if link is not None:
         link = _check_link(link)
     ledger_path = resolve_ledger_path(project, settings, ledger)
@@ -98,7 +99,7 @@ def prepare_mailing(
     templates = MailTemplates(project, manifest, settings, columns, shown_list)
 
     attachment, built = (None, None) if link is not None else _attachment(project, issue)
-    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret_from_environ())
+    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret)
     with Ledger.read(ledger_path, display_path(ledger_path, project.root)) as book:
         served = book.deliveries(issue.number)
         suppressed = SuppressionList(book).all()

@@ -209,7 +209,7 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     message = mailing.composer.compose(partner, to=address, subject_prefix="[Test] ")
     connection = SmtpConnection(smtp)
     try:
-        connection.send(mailing.composer.sender.address, address, message.data)
+        connection.send(message.envelope_from or mailing.composer.sender.address, address, message.data)
     except smtplib.SMTPResponseException as exc:
         raise DossierError(f"{smtp.host}:{smtp.port}: the test message to {address} was refused: {smtp_reply(exc)}") from None
     except smtplib.SMTPRecipientsRefused as exc:
