@@ -73,6 +73,15 @@ def test_the_bounce_corpus(project: Path, ledger: Path) -> None:
                             "suppression list in .dossier/deliveries.sqlite\n")
 
 
+def test_a_success_notification_is_not_a_bounce(project: Path, ledger: Path) -> None:
+    relayed = corpus("office365-550.eml", **{"Action: failed": "Action: relayed", "Status: 5.1.10": "Status: 2.0.0"})
+    write_mbox(project / "dsn.mbox", [relayed])
+    line = run("inbox", "--mbox", "dsn.mbox").stdout.splitlines()[0]
+    assert line == ("  dsn.mbox#1: ancien.contact@example.net: ignored: a delivery report (2.0.0: delivered or relayed), "
+                    "not a failure")
+    assert suppressed(ledger) == {}
+
+
 def test_a_bounce_about_someone_never_sent_is_left_for_a_person(project: Path, ledger: Path) -> None:
     write_mbox(project / "bounces.mbox", [corpus("qmail-511.eml", **{"parti@example.com": "inconnu@example.com"})])
     result = run("inbox", "--mbox", "bounces.mbox")

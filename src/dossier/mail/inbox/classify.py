@@ -92,9 +92,11 @@ def _bounce(message: Message, known: Known) -> Verdict | None:
         return Verdict("review", f"a bounce about {named}, not a message the ledger records as sent: left for a person")
     address, issue, how = found
     code = _status_code(message, address)
-    hard = code.startswith("5") if code else (address in permanent or (not temporary and bool(permanent)))
+    if code and code.startswith("2"):
+        return Verdict("ignored", f"a delivery report ({code}: delivered or relayed), not a failure", address, issue)
     if not (temporary or permanent or code):
         return Verdict("review", f"an error report about {address} that says no failure: left for a person", address)
+    hard = code.startswith("5") if code else (address in permanent or (not temporary and bool(permanent)))
     detail = f"{code or ('permanent' if hard else 'temporary')} failure ({how})"
     return Verdict("hard bounce" if hard else "soft bounce", detail, address, issue)
 
