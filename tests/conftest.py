@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,13 +32,8 @@ def copy_project(target: Path) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
     """A copy of the project as the current folder, so tests may edit it freely."""
-    root = copy_project(tmp_path / "project")
-    cwd = Path.cwd()
-    os.chdir(root)
-    try:
+    with as_current_folder(copy_project(tmp_path / "project")) as root:
         yield root
-    finally:
-        os.chdir(cwd)
 
 
 @pytest.fixture
@@ -50,6 +46,12 @@ def mini_project(tmp_path: Path) -> Iterator[Path]:
     shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
     for name in ("templates", "styles"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    with as_current_folder(root):
+        yield root
+
+
+@contextmanager
+def as_current_folder(root: Path) -> Iterator[Path]:
     cwd = Path.cwd()
     os.chdir(root)
     try:

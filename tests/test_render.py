@@ -158,4 +158,4 @@ def test_initiatives_with_images(project: Path):
     assert len(images) == 3  # two photos and the logo
     # Both cards still fit on their page with their text.
     text = third.extract_text()
-    assert "Ville de Montréal" in text and "Ville d'Amsterdam" in text
+    assert "Ville de Montréal" in text and "Ville d’Amsterdam" in text

@@ -23,7 +23,30 @@ def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
 ISSUE_HELP = "ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3)."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# What a Ctrl-C left behind, said instead of click's bare "Aborted!".
+_INTERRUPTED = {
+    "send": "interrupted (Ctrl-C): every message the server accepted is recorded in the ledger; "
+            "run the same command again to send the rest",
+}
+_INTERRUPTED_DEFAULT = "interrupted (Ctrl-C): files are written whole or not at all, so nothing was left half-written"
+
+
+class Interrupted(click.ClickException):
+    exit_code = 130  # as shells report a command ended by SIGINT
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted(_INTERRUPTED.get(ctx.invoked_subcommand or "", _INTERRUPTED_DEFAULT)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dossier")
 def cli() -> None:
     """Publish the Chaire's numbered "Dossier spécial" from YAML manifests.
@@ -102,11 +125,13 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
 @click.option("--test", "test_address", metavar="ADDRESS", help="Send one copy to ADDRESS only (not recorded).")
 @click.option("--link", metavar="URL", help="Send this address of the PDF instead of attaching the PDF.")
 @click.option("--rate", type=click.IntRange(min=1), metavar="N", help="Send at most N messages a minute.")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+              help="Dry run: write the first N messages (all of them are checked).")
 @click.option("--status", is_flag=True, help="Show who was sent the numéro, who failed and who is pending.")
 @click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
               help="The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite).")
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
-         rate: int | None, status: bool, ledger: Path | None) -> None:
+         rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
     from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
     from .mail.smtp import SmtpConfig
 
@@ -124,7 +149,7 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
         echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing or older than its sources)",
                    err=True)
     if smtp is None:
-        echo("\n".join(write_dry_run(mailing).lines()))
+        echo("\n".join(write_dry_run(mailing, limit=limit).lines()))
     elif test_address:
         echo(send_test(mailing, smtp, test_address))
     else:

@@ -42,6 +42,7 @@ class FaultyHandler:
     rcpt_attempts: Counter = field(default_factory=Counter)
     refuse: dict[str, str] = field(default_factory=dict)  # address → reply given every time
     refuse_first: dict[str, list[str]] = field(default_factory=dict)  # address → replies given once each, in turn
+    refuse_data: dict[str, str] = field(default_factory=dict)  # address → reply to the message's DATA
     drop_after: int | None = None  # hang up at MAIL once this many messages were accepted…
     drop_times: int = 1  # …this many times (a large number: the server stays unusable)
     drops: int = 0
@@ -72,6 +73,9 @@ class FaultyHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:
+                return self.refuse_data[address]
         user = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, tls, user))

@@ -43,8 +43,9 @@ def test_a_file_that_is_not_a_ledger_is_reported(project: Path) -> None:
     result = run("send", "3", "--partners", "fake-partners.csv", "--status")
     assert result.exit_code == 1
     assert result.stderr == (
-        ".dossier/deliveries.sqlite: cannot use the delivery ledger (file is not a database): "
-        "restore it from a backup (moving it aside would forget who was sent each numéro and who unsubscribed)\n"
+        ".dossier/deliveries.sqlite: the delivery ledger is damaged (file is not a database): restore it from a "
+        "backup; do not delete or move it: it records who was sent what, and without it every partner would be "
+        "mailed again\n"
     )
 
 

@@ -81,9 +81,9 @@ def test_a_corrupted_ledger_says_how_to_recover_and_nothing_is_sent(project: Pat
             os.environ.update(env)
             result = run(*command)
             assert result.exit_code == 1, command
-            assert result.stderr.startswith(".dossier/deliveries.sqlite: cannot use the delivery ledger ("), command
-            assert result.stderr.endswith("restore it from a backup (moving it aside would forget who was sent each "
-                                          "numéro and who unsubscribed)\n"), command
+            assert result.stderr.startswith(".dossier/deliveries.sqlite: the delivery ledger is damaged ("), command
+            assert result.stderr.endswith("restore it from a backup; do not delete or move it: it records who was sent "
+                                          "what, and without it every partner would be mailed again\n"), command
             assert "Traceback" not in result.output
     finally:
         server.stop()

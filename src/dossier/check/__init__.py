@@ -50,6 +50,8 @@ def check_issue(
         for field in rules.images_without_alt(issue)
     ]
     findings += [at(field, message) for field, message in rules.contrast_findings(issue)]
+    findings += [at(field, "looks English: add lang: en to this entry, so that it gets English typography and "
+                           "hyphenation") for field in rules.english_without_lang(issue)]
     findings += [at(field, message) for field, message in layout_findings(project, issue)]
     if online:
         cache = cache_path or project.root / ".dossier" / "links.json"

@@ -106,3 +106,35 @@ def contrast_findings(issue: Issue) -> Iterator[tuple[FieldPath, str]]:
             )
 
 
+
+
+# Frequent words of each language: a text with several English ones and fewer French ones is
+# taken for English. Short titles count too ("How will Covid-19 affect…" has how, will).
+_ENGLISH = frozenset({
+    "the", "and", "of", "to", "in", "is", "are", "for", "with", "how", "will", "what", "why", "you", "your", "our",
+    "this", "that", "from", "by", "on", "its", "their", "be", "can", "should", "would", "new",
+})
+_FRENCH = frozenset({
+    "le", "la", "les", "des", "du", "de", "et", "un", "une", "est", "sont", "pour", "avec", "dans", "sur", "par",
+    "au", "aux", "ce", "cette", "qui", "que", "ou", "nous", "vous", "leur",
+})
+
+
+def looks_english(text: str) -> bool:
+    words = re.findall(r"[a-zà-ÿ]+", text.casefold())
+    english = sum(word in _ENGLISH for word in words)
+    return english >= 2 and english > 2 * sum(word in _FRENCH for word in words)
+
+
+def english_without_lang(issue: Issue) -> Iterator[FieldPath]:
+    """Initiatives, resources and articles that read as English but are typeset as French."""
+    entries: list[tuple[FieldPath, Any, str]] = []
+    for t, theme in enumerate(issue.practices):
+        entries += [(("practices", t, "initiatives", i), card, f"{card.title} {card.text}")
+                    for i, card in enumerate(theme.initiatives)]
+    entries += [(("resources", r), resource, resource.title) for r, resource in enumerate(issue.resources)]
+    for t, theme in enumerate(issue.readings):
+        entries += [(("readings", t, "articles", a), article, article.title) for a, article in enumerate(theme.articles)]
+    for field, entry, text in entries:
+        if entry.lang is None and looks_english(text):
+            yield (*field, "title")

@@ -77,13 +77,17 @@ def deliver(connection: SmtpConnection, sender: str, recipient: str, data: bytes
             if not 400 <= code < 500:
                 return reply
             problem, lost = reply, False
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError, OSError) as exc:
+        except (smtplib.SMTPConnectError, smtplib.SMTPHeloError) as exc:  # the session could not start
             connection.drop()
-            problem, lost = str(exc) or type(exc).__name__, True
+            problem, lost = smtp_reply(exc), True
         except smtplib.SMTPResponseException as exc:  # DATA refused, or RSET/STARTTLS answering 4xx
+            # Before OSError: every SMTPException is an OSError, and a refusal is no lost connection.
             if not 400 <= exc.smtp_code < 500:
                 return smtp_reply(exc)
             problem, lost = smtp_reply(exc), False
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            connection.drop()
+            problem, lost = str(exc) or type(exc).__name__, True
         if attempt >= len(waits.retry_delays):
             if lost:
                 raise ConnectionLost(problem)

@@ -203,12 +203,13 @@ def _check_version(shown: str, db: sqlite3.Connection) -> None:
 
 
 def not_a_ledger(shown: str, exc: Exception) -> DossierError:
-    """A ledger SQLite cannot read: say how to recover, and why not to start afresh."""
-    return DossierError(
-        f"{shown}: cannot use the delivery ledger ({exc}): restore it from a backup "
-        "(moving it aside would forget who was sent each numéro and who unsubscribed)"
-    )
-
+    # Never advise to delete or move it: without the ledger every partner would be mailed again.
+    keep = "do not delete or move it: it records who was sent what, and without it every partner would be mailed again"
+    text = str(exc)
+    if "readonly" in text or "unable to open" in text:
+        return DossierError(f"{shown}: cannot write to the delivery ledger ({text}): make the file and its folder "
+                            f"writable; {keep}")
+    return DossierError(f"{shown}: the delivery ledger is damaged ({text}): restore it from a backup; {keep}")
 
 
 def _now() -> str:

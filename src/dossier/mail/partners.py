@@ -149,6 +149,10 @@ def _yaml_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[st
         raise PartnerListError(
             [Problem(shown, mark.line + 1 if mark else 0, "", f"YAML syntax error: {exc.problem or exc.context}")]
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, BEL…), known by its position
+        line = text.count("\n", 0, exc.position) + 1
+        raise PartnerListError([Problem(shown, line, "", f"invisible control character U+{exc.character:04X} in the "
+                                                         "text: delete it")]) from None
     if not isinstance(node, yaml.SequenceNode):
         line = node.start_mark.line + 1 if node else 1
         raise PartnerListError([Problem(shown, line, "", "expected a list of partners (lines starting with '- ')")])
@@ -188,6 +192,22 @@ def _scalar_text(node: yaml.ScalarNode) -> str:
     return "" if node.tag == "tag:yaml.org,2002:null" else str(node.value).strip()
 
 
+# A field may reach a header (the name is in To; any column may be in the subject's template)
+# and must never add a line to it. A spreadsheet cell may hold line breaks (CR, LF): the
+# subject folds them, but the name may not have them; nor may any field hold other controls
+# (VT, FF, NEL, U+2028…), which no spreadsheet writes.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"[\r\n]")
+
+
+def _header_breaks(values: dict[str, str]) -> str | None:
+    """The first column whose value holds a control character (or, for the name, a line break)."""
+    for name, value in values.items():
+        if _CONTROLS.search(value) or (name == "name" and _LINE_BREAKS.search(value)):
+            return name
+    return None
+
+
 def _validate(path: Path, shown: str, columns: tuple[str, ...], rows: list[Row], problems: list[Problem]) -> PartnerList:
     first_line: dict[str, int] = {}
     partners: list[Partner] = []
@@ -204,6 +224,10 @@ def _validate(path: Path, shown: str, columns: tuple[str, ...], rows: list[Row],
             ))
             continue
         first_line[key] = line
+        if broken := _header_breaks(values):
+            problems.append(Problem(shown, line, broken, "contains a line break or an invisible control character: "
+                                                         "keep the field on one line"))
+            continue
         fields = {name: "" for name in STANDARD_COLUMNS} | values | {"email": address}
         partners.append(Partner(address, line, fields))
     if problems:

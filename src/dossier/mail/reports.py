@@ -8,11 +8,13 @@ suppression list are counted by reason ("6 skipped: unsubscribed 3, bounced 3").
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..files import display_path, format_size, write_atomically
+from ..files import OutputError, display_path, format_size, write_atomically
 from ..manifest.load import load_issue
 from ..project import Project
 from .ledger import Delivery, Ledger
@@ -29,12 +31,18 @@ class DraftMessage:
     path: Path
 
 
+# A dry run writes this many messages by default: enough to open a few in a mail client,
+# not 20 GB for a list of 100,000 (the others are checked all the same).
+DRY_RUN_LIMIT = 100
+
+
 @dataclass
 class DryRunReport:
     folder: Path
     messages: list[DraftMessage]
     already_sent: int
     shown_folder: str
+    not_written: int = 0  # pending messages checked but left out by the limit
     skipped: list[str] = field(default_factory=list)  # the suppression reason of each partner left out
 
     def lines(self, *, limit: int = 10) -> list[str]:
@@ -42,6 +50,9 @@ class DryRunReport:
             return [f"dry run: {line}" for line in _nothing_to_send(self.already_sent, self.skipped)]
         sizes = [m.size for m in self.messages]
         out = [f"dry run: {len(self.messages)} messages written to {self.shown_folder}/ (nothing sent)"]
+        if self.not_written:
+            out.append(f"  {self.not_written} more messages were checked but not written "
+                       f"(--limit N writes the first N)")
         if self.already_sent:
             out.append(f"  {self.already_sent} partners already sent this numéro are left out (see --status)")
         if self.skipped:
@@ -55,20 +66,48 @@ class DryRunReport:
         return out
 
 
-def write_dry_run(mailing: Mailing) -> DryRunReport:
-    """Write each pending message as an .eml file in output/mail-NN/ (old ones removed first)."""
+def write_dry_run(mailing: Mailing, *, limit: int = DRY_RUN_LIMIT) -> DryRunReport:
+    """Write the first ``limit`` pending messages as .eml files in output/mail-NN/, in place of the last dry run's.
+
+    The new folder is written beside the old one and swapped in whole: a failure (a full
+    disk) leaves the previous dry run as it was. Every pending message was already
+    rendered and checked by prepare_mailing.
+    """
     folder = mailing.project.output_dir / f"mail-{mailing.issue.number:02d}"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.eml"):
-        old.unlink()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     drafts = []
-    for index, partner in enumerate(mailing.pending, start=1):
-        message = mailing.composer.compose(partner)
-        data = message.data
-        path = folder / f"{index:04d}-{re.sub(r'[^A-Za-z0-9._@+-]', '_', partner.email)}.eml"
-        write_atomically(path, data)
-        drafts.append(DraftMessage(partner.email, message.subject, len(data), path))
-    return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), mailing.skipped)
+    try:
+        for index, partner in enumerate(mailing.pending[:limit], start=1):
+            message = mailing.composer.compose(partner)
+            # Named from the address, bounded: an address is up to 254 characters, a file name 255 bytes.
+            path = fresh / f"{index:04d}-{re.sub(r'[^A-Za-z0-9._@+-]', '_', partner.email)[:60]}.eml"
+            write_atomically(path, message.data)
+            drafts.append(DraftMessage(partner.email, message.subject, len(message.data), folder / path.name))
+        _swap_in(fresh, folder)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    not_written = max(0, len(mailing.pending) - limit)
+    return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), not_written,
+                       mailing.skipped)
+
+
+def _swap_in(fresh: Path, folder: Path) -> None:
+    """Put ``fresh`` where ``folder`` is; on failure ``folder`` stays as it was."""
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if folder.exists():
+            folder.rename(old)
+        try:
+            fresh.rename(folder)
+        except OSError:
+            if old.exists():
+                old.rename(folder)
+            raise
+    except OSError as exc:
+        raise OutputError(folder, exc) from None
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _nothing_to_send(already_sent: int, skipped: list[str]) -> list[str]:

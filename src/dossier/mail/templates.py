@@ -35,6 +35,11 @@ class MessageTexts:
     unsubscribe_url: str | None
 
 
+# Every kind of line break and plain space, folded to one space in the subject; not the no-break
+# spaces of French typography.
+_LINE_SPACE = re.compile(r"[ \t\r\n\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+
+
 class MailTemplates:
     """Subject, text and HTML templates: templates/mail/ or their overrides in the manifests."""
 
@@ -81,7 +86,7 @@ class MailTemplates:
                 raise DossierError(f"{where}: gives '{unsubscribe_url}', not an https address: "
                                    "use | urlencode for partner fields in the address")
         context["unsubscribe_url"] = unsubscribe_url
-        subject = re.sub(r"[ \t\r\n]+", " ", self._render(self.text_env, self._name("subject"), context)).strip()
+        subject = _LINE_SPACE.sub(" ", self._render(self.text_env, self._name("subject"), context)).strip()
         if not subject:
             raise DossierError(f"{self._where_template(self._name('subject'), 1)}: the subject is empty")
         text = self._render(self.text_env, self._name("text"), context)

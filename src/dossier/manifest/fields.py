@@ -17,7 +17,7 @@ import jinja2
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 
 from .images import image_problem
-from .typography import french, markdown_links
+from .typography import markdown_links, typeset
 
 # Dates a numéro or an article can plausibly have (PDF/A cannot write year 0, for one).
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -46,10 +46,21 @@ MONTHS = [
 ]
 
 
-def _text(value: str) -> str:
+def _text(value: str, info: ValidationInfo) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
-    return french(" ".join(value.split()))
+    return typeset(" ".join(value.split()), _language(info))
+
+
+def _language(info: ValidationInfo) -> str:
+    """The language of the entry being validated: its ``lang`` (declared first, so known here), else French."""
+    return (info.data or {}).get("lang") or "fr"
+
+
+def _lang(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value.strip()):
+        raise ValueError(f"'{value}' is not a language tag: write e.g. en, fr, de or en-GB")
+    return value.strip()
 
 
 # What an address must start with; the JSON Schema uses it too, so editors flag the same addresses.
@@ -117,6 +128,13 @@ Text = Annotated[str, BeforeValidator(_as_str), AfterValidator(_text), WithJsonS
 Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown), WithJsonSchema(_TEXT_SCHEMA)]
 Url = Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_START + r"\S*$"})]
 ImagePath = Annotated[str, AfterValidator(_image), WithJsonSchema({"type": "string", "pattern": _IMAGE_PATTERN})]
+Lang = Annotated[
+    str,
+    AfterValidator(_lang),
+    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                    "description": "The language of this entry when it is not French (a BCP 47 tag: en, de, en-GB…): "
+                                   "its typography and hyphenation follow it."}),
+]
 Colour = Annotated[str, AfterValidator(_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 
 
@@ -156,12 +174,12 @@ def _parse_date(value: Any) -> dt.date | Month:
     raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD (2020-04-03) or YYYY-MM (2020-04)")
 
 
-def _article_date(value: Any) -> Any:
+def _article_date(value: Any, info: ValidationInfo) -> Any:
     try:
         return _issue_date(value)
     except ValueError:
         if isinstance(value, str) and value.strip():
-            return french(value.strip())  # free text such as "avril 2020"
+            return typeset(value.strip(), _language(info))  # free text such as "avril 2020"
         raise
 
 
@@ -198,8 +216,12 @@ def email_address(value: str) -> str:
         raise ValueError("empty: write an address such as name@example.org")
     if "<" in address or re.search(r"\s", address):
         raise ValueError(f"'{shown}' is not a bare address: write only name@example.org, without name or spaces")
-    if len(address) > 254 or not _ADDRESS.fullmatch(address):
+    if not _ADDRESS.fullmatch(address):
         raise ValueError(f"'{shown}' is not an email address: write it as name@example.org")
+    # RFC 5321's limits: servers refuse longer addresses (and file names are made from them).
+    if len(address.rpartition("@")[0]) > 64 or len(address) > 254:
+        raise ValueError(f"'{shown[:40]}…' is too long for an email address "
+                         "(at most 64 characters before the @, 254 in all)")
     return address
 
 
@@ -235,3 +257,7 @@ def file_name(value: str) -> str:
 
 EmailAddress = Annotated[str, AfterValidator(email_address)]
 TemplateSource = Annotated[str, AfterValidator(_template_source)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -84,7 +84,8 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> s
 
 
 def _short(value: Any) -> str:
-    text = str(value)
+    """A value as the editor wrote it (YAML's true, not Python's True), cut to a readable length."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
     return text if len(text) <= 20 else text[:20] + "…"
 
 

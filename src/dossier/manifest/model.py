@@ -9,46 +9,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    PositiveInt,
-    PrivateAttr,
-    Tag,
-    model_validator,
-)
+from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from .fields import (
     PLACEHOLDER,
     ArticleDate,
     Colour,
-    EmailAddress,
     ImagePath,
     IssueDate,
+    Lang,
     Markdown,
     Month,
     NumeroNumber,
-    TemplateSource,
+    Strict,
     Text,
     Url,
     email_address,
-    file_name,
     french_date,
-    https_template,
-    one_line,
 )
+from .mail_settings import MailSettings
+from .pages import Action, Page, PageBlock, PageItem, PageSection
 from .yamlfile import FieldPath
 
-__all__ = ["PLACEHOLDER", "Month", "email_address", "french_date"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = ["PLACEHOLDER", "Action", "MailSettings", "Month", "Page", "PageBlock", "PageItem", "PageSection",
+           "email_address", "french_date"]
 
 
 class BackIssue(Strict):
@@ -62,6 +48,8 @@ class BackIssue(Strict):
 class Initiative(Strict):
     """A "bonne pratique": one card in a theme of the practices part."""
 
+    # First: the fields after it are typeset in its language.
+    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
     title: Text = Field(description="The card's title.")
     place: Text | None = Field(None, description="The place tag at the top of the card, e.g. Montréal.")
     porteurs: list[Text] = Field(min_length=1, description="Who carries the initiative: one or more.")
@@ -88,6 +76,8 @@ class PracticeTheme(Strict):
 class Resource(Strict):
     """A tile of "S'informer & s'outiller"."""
 
+    # First: the fields after it are typeset in its language.
+    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
     organisation: Text = Field(description="The organisation, printed unless a logo is given.")
     title: Text = Field(description="The resource's title.")
     url: Url | None = Field(None, description="Its address in full (https://…); never '#'.")
@@ -97,6 +87,8 @@ class Resource(Strict):
 class Article(Strict):
     """A reading of "Analyse & prospective"."""
 
+    # First: the fields after it are typeset in its language.
+    lang: Lang | None = Field(None, description="This entry's language when it is not French: en, de, en-GB…")
     source: Text = Field(description="The newspaper, review or site.")
     title: Text = Field(description="The article's title.")
     date: ArticleDate | None = Field(None, description="YYYY-MM-DD, YYYY-MM or free text such as \"printemps 2020\".")
@@ -110,50 +102,6 @@ class ReadingTheme(Strict):
     articles: list[Article] = Field(min_length=1, description="The theme's articles: at least one.")
 
 
-class Action(Strict):
-    """A button-like link on a back page; without url it prints as a label."""
-
-    label: Text
-    url: Url | None = None
-
-
-class PageItem(Strict):
-    title: Text | None = None
-    text: Markdown
-
-
-class PageBlock(Strict):
-    title: Text
-    text: Markdown | None = None
-    items: list[PageItem] = []
-    action: Action | None = None
-
-
-class PageSection(Strict):
-    title: Text | None = None
-    intro: Markdown | None = None
-    style: Literal["missions", "facts", "calls"] = "missions"
-    blocks: list[PageBlock] = []
-
-
-class Page(Strict):
-    """A back page: the publisher's page or an insert, shared by every numéro."""
-
-    layout: Literal["about", "insert"] = Field("about", description="about: the publisher's page; insert: a promotional page.")
-    sommaire: Text | None = Field(None, description="Its line in the sommaire; without it the page is not listed.")
-    kicker: Text | None = Field(None, description="A short line above the title.")
-    title: Text = Field(description="The page's title.")
-    subtitle: Text | None = Field(None, description="A line under the title.")
-    meta: list[Text] = Field([], description="Lines of text under the subtitle.")
-    intro: Markdown | None = Field(None, description="The opening text, Markdown.")
-    actions: list[Action] = Field([], description="Button-like links: label and url.")
-    note: Text | None = Field(None, description="A small note.")
-    sections: list[PageSection] = Field([], description="Sections of blocks, styled as missions, facts or calls.")
-    contact: Markdown | None = Field(None, description="The contact line at the bottom, Markdown.")
-    image: ImagePath | None = Field(None, description="An image; in publication.yaml, from the project root.")
-    alt: Text | None = Field(None, description="The image's text alternative.")
-
-
 class Colours(Strict):
     accent: Colour = Field("#123a5a", description="Titles, rules, links and the cover: #RRGGBB.")
     themes: list[Colour] = Field(
@@ -161,26 +109,6 @@ class Colours(Strict):
         min_length=1,
         description="One colour per theme of \"Bonnes pratiques\", in order, starting again when there are more themes.",
     )
-
-
-class MailSettings(Strict):
-    """How numéros are mailed to the partners: publication.yaml's ``mail:``, or a numéro's ``publication: mail:``.
-
-    subject, text and html replace the templates in templates/mail/ (Jinja2 source).
-    """
-
-    from_name: Annotated[str, AfterValidator(one_line)] | None = None  # default: publisher_short or publisher
-    from_address: EmailAddress | None = None
-    reply_to: EmailAddress | None = None
-    unsubscribe_mailto: EmailAddress | None = None  # default: reply_to, else from_address
-    bounce_address: EmailAddress | None = None  # envelope sender, made per recipient (VERP): bounces+jean=example.org@…
-    unsubscribe_url: Annotated[str, AfterValidator(https_template)] | None = None
-    subject: TemplateSource | None = None
-    text: TemplateSource | None = None
-    html: TemplateSource | None = None
-    attachment_name: Annotated[str, AfterValidator(file_name)] | None = None
-    rate: PositiveInt | None = None  # messages per minute; --rate overrides
-    ledger: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
 
 
 class Publication(Strict):

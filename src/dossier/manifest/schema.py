@@ -10,14 +10,16 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
-from pydantic_core import CoreSchema
 
 from ..files import write_atomically
 from ..project import Project
 from .model import Issue
+
+if TYPE_CHECKING:
+    from pydantic_core import CoreSchema
 
 SCHEMA_FILE = Path("schema") / "issue.schema.json"  # from the project root
 OVERRIDE_SUFFIX = "Override"

@@ -72,7 +72,7 @@ def test_findings_are_located_and_explained(project: Path):
         "insecure http:// link: use https:// if the site offers it",
         f"{MANIFEST}:{lines['no_alt']}: image without alt text: describe it in 'alt' "
         "(what a reader who cannot see it should know)",
-        f"{MANIFEST}:{lines['duplicate']}: the same initiative as «\u202fL'économie circulaire pour relancer l'économie\u202f» "
+        f"{MANIFEST}:{lines['duplicate']}: the same initiative as «\u202fL’économie circulaire pour relancer l’économie\u202f» "
         "in Développement économique: keep one",
         f"{MANIFEST}:{lines['long']}: card too long to fit on one page (printed on pages 4–5): shorten the text",
     ]

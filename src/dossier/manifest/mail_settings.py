@@ -1,0 +1,29 @@
+"""How numéros are mailed: publication.yaml's ``mail:`` (or a numéro's ``publication: mail:``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, PositiveInt
+
+from .fields import EmailAddress, Strict, TemplateSource, file_name, https_template, one_line
+
+
+class MailSettings(Strict):
+    """How numéros are mailed to the partners: publication.yaml's ``mail:``, or a numéro's ``publication: mail:``.
+
+    subject, text and html replace the templates in templates/mail/ (Jinja2 source).
+    """
+
+    from_name: Annotated[str, AfterValidator(one_line)] | None = None  # default: publisher_short or publisher
+    from_address: EmailAddress | None = None
+    reply_to: EmailAddress | None = None
+    unsubscribe_mailto: EmailAddress | None = None  # default: reply_to, else from_address
+    bounce_address: EmailAddress | None = None  # envelope sender, made per recipient (VERP): bounces+jean=example.org@…
+    unsubscribe_url: Annotated[str, AfterValidator(https_template)] | None = None
+    subject: TemplateSource | None = None
+    text: TemplateSource | None = None
+    html: TemplateSource | None = None
+    attachment_name: Annotated[str, AfterValidator(file_name)] | None = None
+    rate: PositiveInt | None = None  # messages per minute; --rate overrides
+    ledger: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root

@@ -1,0 +1,128 @@
+"""``dossier preview``: a session, its watcher, its HTTP server and their threads, started and stopped together."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+from ..files import display_path
+from ..net import is_loopback
+from ..project import Project
+from .http import PreviewHttpServer
+from .session import PreviewSession, Report, ignore
+from .site import PreviewSite
+from .watch import POLL_SECONDS, Watcher
+
+logger = logging.getLogger(__name__)
+
+
+class PreviewServer:
+    """Serves a live draft of one numéro; ``start()`` returns once the first draft is ready."""
+
+    def __init__(
+        self,
+        project: Project,
+        manifest: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        report: Report = ignore,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self.host = host
+        self.report = report
+        self.session = PreviewSession(project, manifest, report=report)
+        self.watcher = Watcher(
+            self.session.watched_files, self.session.rebuild, poll_seconds=poll_seconds, on_error=self._internal_error
+        )
+        self._httpd = PreviewHttpServer(PreviewSite(self.session), host, port)  # listens now: a taken port fails early
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{shown}:{self.port}/"
+
+    def start(self) -> None:
+        self.watcher.prime()  # the first draft, built before anyone can ask for it
+        for name, target in (
+            ("http", lambda: self._httpd.serve_forever(poll_interval=0.25)),
+            ("print", self.session.print_loop),
+        ):
+            thread = threading.Thread(target=target, name=self._thread_name(name))
+            thread.start()
+            self._threads.append(thread)
+        self.watcher.start(self._thread_name("watch"))
+
+    def stop(self) -> None:
+        """Stop serving, close open connections (event streams too) and join every thread."""
+        self.session.stop()
+        self.watcher.stop()
+        if self._threads:
+            self._httpd.shutdown()
+        self._httpd.close()  # joins the request threads
+        for thread in self._threads:
+            thread.join()
+        self._threads.clear()
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def wait_for_change(self, seen: int, timeout: float) -> tuple[int, dict[str, Any] | None]:
+        """What browsers are sent, once it differs from version ``seen`` (see PreviewSession)."""
+        return self.session.wait_for_change(seen, timeout)
+
+    def _thread_name(self, name: str) -> str:
+        return f"dossier-preview-{self.port}-{name}"
+
+    def _internal_error(self, exc: Exception) -> None:
+        logger.debug("rebuilding failed", exc_info=exc)
+        self.report(f"internal error while rebuilding ({type(exc).__name__}: {exc}): please report it")
+
+
+def serve_preview(
+    project: Project,
+    issue_ref: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    report: Report = ignore,
+) -> None:
+    """Serve the live preview of a numéro until Ctrl-C, then stop cleanly (further Ctrl-C ignored)."""
+    manifest = project.manifest_for(issue_ref)
+    server = PreviewServer(project, manifest, host=host, port=port, report=report)
+    report(f"previewing {display_path(manifest, project.root)} at {server.url} (Ctrl-C to stop)")
+    try:
+        server.start()
+        if not is_loopback(host):
+            report(f"warning: {host} is not loopback: other machines on the network can read the draft")
+        if open_browser:
+            webbrowser.open(server.url)
+        while True:
+            time.sleep(60)  # until Ctrl-C, which interrupts the sleep at once
+    except KeyboardInterrupt:
+        _ignore_further_ctrl_c()
+        report("stopping…")
+    finally:
+        server.stop()
+    report("stopped")
+
+
+def _ignore_further_ctrl_c() -> None:
+    """An impatient second Ctrl-C must not cut the shutdown short (the command ends right after)."""
+    if threading.current_thread() is threading.main_thread():  # only there can handlers be set
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
