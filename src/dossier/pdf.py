@@ -9,7 +9,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -163,6 +163,16 @@ class PrintedElement:
     height: float  # margin height, CSS pixels
 
 
+@dataclass(frozen=True)
+class PrintedPage:
+    """How far down one page its content goes, and which parts (``section.part``, by id) it shows."""
+
+    number: int
+    fill: float  # from the top of the page's content area to the lowest line, image or card: 0 to 1
+    parts: tuple[str, ...]
+    back_page: bool  # it shows a back page (the publisher's page, an insert)
+
+
 @dataclass
 class Layout:
     """What checks need of the laid-out pages, without WeasyPrint's boxes."""
@@ -170,6 +180,7 @@ class Layout:
     page_height: float
     images: list[PrintedImage]
     elements: list[PrintedElement]
+    pages: list[PrintedPage] = field(default_factory=list)
 
 
 def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
@@ -185,6 +196,7 @@ def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
     base_url = _base_url(project, html_path)
     layout = Layout(document.pages[0]._page_box.height if document.pages else 0, [], [])
     for number, page in enumerate(document.pages, start=1):
+        layout.pages.append(_measure_page(number, page._page_box))
         for box in _walk_boxes(page._page_box):
             element = box.element
             if element is None:
@@ -202,10 +214,27 @@ def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
     return layout
 
 
-def _walk_boxes(box: boxes.Box) -> Iterator[boxes.Box]:
+def _measure_page(number: int, page_box: boxes.PageBox) -> PrintedPage:
+    top, height = page_box.content_box_y(), page_box.height
+    lowest, parts, back_page = top, [], False
+    # The running header and footer are page furniture, not content.
+    for box in _walk_boxes(page_box, skip=boxes.MarginBox):
+        classes = (box.element.get("class") or "").split() if box.element is not None else []
+        if "part" in classes and box.element.get("id") and box.element.get("id") not in parts:
+            parts.append(box.element.get("id"))
+            back_page = back_page or "back-page" in classes
+        if isinstance(box, boxes.LineBox | boxes.ReplacedBox) or "card" in classes or "tile" in classes:
+            lowest = max(lowest, box.position_y + box.margin_height() - box.margin_bottom)
+    return PrintedPage(number, round((lowest - top) / height, 3) if height else 0.0, tuple(parts), back_page)
+
+
+def _walk_boxes(box: boxes.Box, skip: type | None = None) -> Iterator[boxes.Box]:
+    """``box`` and its descendants, depth first; a ``skip`` box is left out with its descendants."""
+    if skip is not None and isinstance(box, skip):
+        return
     yield box
     for child in getattr(box, "children", ()):
-        yield from _walk_boxes(child)
+        yield from _walk_boxes(child, skip)
 
 
 def _project_file(url: str) -> str | None:

@@ -152,6 +152,12 @@ class Issue(Strict):
         None, description="When it comes out: YYYY-MM-DD or YYYY-MM; on the cover and in the PDF's metadata."
     )
     edito: Markdown = Field(description="The édito, Markdown; its first paragraph is set as the lead.")
+    cover_image: ImagePath | None = Field(
+        None, description="A photograph for the cover's lower half, beside the manifest (.jpg, .png, .webp); "
+        "portrait or landscape, it is cropped to fit. Without it the cover lists the numéro's themes."
+    )
+    cover_alt: Text | None = Field(None, description="What the cover photograph shows, for screen readers.")
+    cover_credit: Text | None = Field(None, description="The photograph's credit line, e.g. \"Photo : Jeanne Martin\".")
     back_issues: list[BackIssue] = Field([], description="The \"(Re)lire\" box: earlier numéros.")
     practices: list[PracticeTheme] = Field([], description="\"Bonnes pratiques\": one entry per theme, with its cards.")
     resources: list[Resource] = Field([], description="\"S'informer & s'outiller\": one tile per resource.")
@@ -169,6 +175,12 @@ class Issue(Strict):
     # Set by load_issue: the manifest this numéro was read from.
     _manifest: Path | None = PrivateAttr(None)
 
+    @model_validator(mode="after")
+    def _cover_text_needs_image(self) -> Issue:
+        if (self.cover_alt or self.cover_credit) and not self.cover_image:
+            raise ValueError("cover_alt or cover_credit is given without cover_image: add the photograph or remove them")
+        return self
+
     @property
     def manifest(self) -> Path:
         """The manifest file this numéro was loaded from."""
@@ -182,6 +194,8 @@ class Issue(Strict):
         Back pages and the publisher's logo included: this is the one list that build,
         preview, check and mail use. Paths are project-relative (validated to exist).
         """
+        if self.cover_image:
+            yield ImageUse(("cover_image",), self.cover_image, self.cover_alt)
         if self.publication.logo:
             yield ImageUse(("publication", "logo"), self.publication.logo, self.publication.publisher)
         for t, theme in enumerate(self.practices):
