@@ -160,7 +160,10 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
             raise SendFailures(report.failure_message())
 
 
-LEDGER_HELP = "The delivery ledger, which holds the suppression list (default: mail.ledger, else .dossier/deliveries.sqlite)."
+ledger_option = click.option(
+    "--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+    help="The delivery ledger, which holds the suppression list (default: mail.ledger, else .dossier/deliveries.sqlite).",
+)
 
 
 @cli.command(
@@ -172,7 +175,7 @@ LEDGER_HELP = "The delivery ledger, which holds the suppression list (default: m
 @click.option("--file", "list_file", metavar="LIST", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A list of addresses to unsubscribe: a .csv file with an email column, or a .yaml list.")
 @click.option("--reason", metavar="TEXT", help="Why, for the record (e.g. 'asked by phone').")
-@click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path), help=LEDGER_HELP)
+@ledger_option
 def unsubscribe(addresses: tuple[str, ...], list_file: Path | None, reason: str | None, ledger: Path | None) -> None:
     from .mail.manage import unsubscribe as suppress_addresses
 
@@ -181,7 +184,7 @@ def unsubscribe(addresses: tuple[str, ...], list_file: Path | None, reason: str 
 
 @cli.command(help="Take an address off the suppression list again: later numéros are sent to it (the act is logged).")
 @click.argument("address")
-@click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path), help=LEDGER_HELP)
+@ledger_option
 def resubscribe(address: str, ledger: Path | None) -> None:
     from .mail.manage import resubscribe as resubscribe_address
 
@@ -190,7 +193,7 @@ def resubscribe(address: str, ledger: Path | None) -> None:
 
 @cli.command(help="List the suppression list: address, why, when and where it came from.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (with an email column: dossier unsubscribe --file reads it).")
-@click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path), help=LEDGER_HELP)
+@ledger_option
 def suppressed(as_csv: bool, ledger: Path | None) -> None:
     from .mail.manage import suppressed as suppression_list
 
@@ -213,7 +216,7 @@ def suppressed(as_csv: bool, ledger: Path | None) -> None:
 @click.option("--partners", "partners_files", metavar="FILE", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A partner list whose addresses may unsubscribe by a plain message (the ledger's already can).")
-@click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path), help=LEDGER_HELP)
+@ledger_option
 def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, partners_files: tuple[Path, ...],
           ledger: Path | None) -> None:
     from .mail.inbox import read_inbox
