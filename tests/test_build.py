@@ -121,13 +121,13 @@ def test_sommaire_numbers_are_the_pages_where_parts_start(sommaire_text: str, pa
         "Attractivité, hospitalité & solidarité",
         "Tourisme",
         "Culture - événementiel",
-        "S'INFORMER & S'OUTILLER",
+        "S’INFORMER & S’OUTILLER",
         "ANALYSE & PROSPECTIVE",
         "LA CHAIRE A&NMT",
     ]
     headings = {
         "BONNES PRATIQUES": "Bonnes pratiques",
-        "S'INFORMER & S'OUTILLER": "S'informer & s'outiller",
+        "S’INFORMER & S’OUTILLER": "S’informer & s’outiller",
         "ANALYSE & PROSPECTIVE": "Analyse & prospective",
         "LA CHAIRE A&NMT": "La Chaire Attractivité et Nouveau Marketing Territorial",
     }

@@ -124,6 +124,8 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
 @click.option("--send", "really_send", is_flag=True, help="Really send the messages.")
 @click.option("--test", "test_address", metavar="ADDRESS", help="Send one copy to ADDRESS only (not recorded).")
 @click.option("--link", metavar="URL", help="Send this address of the PDF instead of attaching the PDF.")
+@click.option("--web", is_flag=True,
+              help="Attach nothing: the links go to the web edition at publication.yaml's site_url (dossier site).")
 @click.option("--rate", type=click.IntRange(min=1), metavar="N", help="Send at most N messages a minute.")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
               help="Dry run: write the first N messages (all of them are checked).")
@@ -131,12 +133,14 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
 @click.option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
               help="The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite).")
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
-         rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
+         web: bool, rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
     from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
     from .mail.smtp import SmtpConfig
 
     if really_send + bool(test_address) + status > 1:
         raise click.UsageError("choose one of --send, --test and --status")
+    if web and link:
+        raise click.UsageError("choose --web (the site's PDF) or --link URL, not both")
     if partners_file is None and not (status or test_address):
         raise click.UsageError("give the partner list: --partners FILE (a .csv or .yaml file)")
     project = Project.find()
@@ -144,7 +148,8 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
         echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
         return
     smtp = SmtpConfig.from_environ() if really_send or test_address else None
-    mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address)
+    mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
+                              web=web)
     if mailing.built is not None:
         echo(f"built {display_path(mailing.built.pdf_path, Path.cwd())} (missing or older than its sources)",
                    err=True)
@@ -224,6 +229,24 @@ def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, part
     report = read_inbox(Project.find(), mbox=mbox, maildir=maildir, folder=folder, mark=mark,
                         partners_files=partners_files, ledger=ledger)
     echo("\n".join(report.lines()))
+@cli.command(
+    help="""Write the static site: the archive of numéros, each numéro's web edition and PDF, feed.xml, sitemap.xml.
+
+    ISSUE… are the numéros to publish (default: every numéro in issues/), as folders,
+    manifests or numbers. The site goes to output/site/ (or --output DIR), written whole or
+    not at all; a numéro whose files did not change is not rebuilt. Prints the site's folder."""
+)
+@click.argument("issues", nargs=-1)
+@click.option("--output", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the site to DIR instead of output/site/.")
+def site(issues: tuple[str, ...], output: Path | None) -> None:
+    from .site import build_site
+
+    project = Project.find()
+    report = build_site(project, issues, output)
+    for line in report.lines(project.root):
+        echo(line, err=True)
+    echo(display_path(report.folder, Path.cwd()))
 
 
 @cli.command(help=f"Check a numéro beyond validation: links, duplicates, alt texts, image resolution, card length. {ISSUE_HELP}")

@@ -92,3 +92,10 @@ class OutputError(DossierError):
 def format_size(size: int) -> str:
     """A byte count as a short English figure: 312 KB, 1.4 MB."""
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def format_size_fr(size: int) -> str:
+    """A byte count as French readers write it: 312 Ko, 1,4 Mo (a no-break space before the unit)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))}\u00a0Ko"
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"

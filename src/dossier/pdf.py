@@ -201,7 +201,7 @@ def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
             element = box.element
             if element is None:
                 continue
-            if element.get("id") and box.element_tag in {"article", "section", "div"}:
+            if element.get("id") and box.element_tag in {"article", "section", "div", "li"}:
                 classes = tuple((element.get("class") or "").split())
                 layout.elements.append(PrintedElement(element.get("id"), box.element_tag, classes, number,
                                                       box.margin_height()))

@@ -70,6 +70,15 @@ class Project:
     def mail_templates_dir(self) -> Path:
         return self.templates_dir / "mail"
 
+    def numbers(self) -> frozenset[int]:
+        """The numbers of the numéros in issues/ (folders NN holding a manifest), without loading them."""
+        if not self.issues_dir.is_dir():
+            return frozenset()
+        return frozenset(
+            int(folder.name) for folder in self.issues_dir.iterdir()
+            if folder.name.isdigit() and (folder / MANIFEST_FILE).is_file()
+        )
+
     def layout_files(self) -> Iterator[Path]:
         """The files every numéro's print reads: templates (not the mail's) and styles/ (fonts included)."""
         for folder in (self.templates_dir, self.styles_dir):

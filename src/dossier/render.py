@@ -15,6 +15,7 @@ from .files import display_path
 from .manifest.model import Initiative, Issue, french_date
 from .manifest.typography import french, render_markdown, render_markdown_inline
 from .project import Project
+from .weblinks import back_issue_url
 
 MAIN_TEMPLATE = "dossier.html.j2"
 # Above this many characters of text, a card takes the full width (about half a page).
@@ -89,6 +90,7 @@ def render_html(project: Project, issue: Issue, *, draft_date: dt.date | None = 
         """URL of a project file (images are validated as project-relative), from output/."""
         return posixpath.relpath(path, out_dir)
 
+    published = project.numbers()
     return render_template(
         project,
         env,
@@ -97,4 +99,6 @@ def render_html(project: Project, issue: Issue, *, draft_date: dt.date | None = 
         publication=issue.publication,
         asset=asset,
         draft_date=draft_date,
+        # "(Re)lire": a numéro in issues/ links to its web edition when publication.yaml gives site_url.
+        back_issue_url=lambda back: back_issue_url(back, issue.publication.site_url, published),
     )

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..colours import contrast_on_white
 from ..manifest import FieldPath, Issue
 from ..manifest.model import PLACEHOLDER
 from ..manifest.typography import markdown_links
@@ -80,17 +81,6 @@ def images_without_alt(issue: Issue) -> Iterator[FieldPath]:
     for image in issue.images():
         if not image.alt:
             yield image.field
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_on_white(colour: str) -> float:
-    """WCAG contrast ratio of a #RRGGBB colour against white paper."""
-    return 1.05 / (_luminance(colour) + 0.05)
 
 
 def contrast_findings(issue: Issue) -> Iterator[tuple[FieldPath, str]]:

@@ -1,11 +1,15 @@
-"""One partner's message: the sender, the numéro's sommaire, the PDF attached (or its link), as sent.
+"""One partner's message: the numéro's newsletter, the PDF attached (or its link), as sent.
 
 The PDF is encoded once for the whole batch and spliced into each message; a
 message's bytes are exactly what the dry run writes and what the server receives.
+The HTML part's styles are written once, in templates/mail/newsletter.css (rendered with
+the publication's colours once per mailing), and inlined into each message by css-inline:
+mail clients drop linked stylesheets, and many drop <style> too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import urllib.parse
 from dataclasses import dataclass, field
@@ -14,7 +18,13 @@ from email.message import EmailMessage, MIMEPart
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, localtime, make_msgid
 
-from ..manifest.model import Issue
+import css_inline
+
+from ..colours import lightened_for
+from ..files import format_size_fr
+from ..manifest.model import Initiative, Issue
+from ..manifest.typography import plain_text, render_markdown
+from ..weblinks import edition_url, initiative_anchors, theme_anchor
 from .partners import Partner
 from .templates import MailTemplates, MessageTexts
 from .tokens import UNSUBSCRIBE_PREFIX, recipient_header, token, verp_address
@@ -22,23 +32,88 @@ from .tokens import UNSUBSCRIBE_PREFIX, recipient_header, token, verp_address
 
 @dataclass(frozen=True)
 class SommairePart:
-    """A line of the sommaire: a part of the numéro, with its themes."""
+    """A line of the sommaire: a part of the numéro, with its themes, and their anchors in the web edition."""
 
     title: str
     themes: tuple[str, ...] = ()
+    anchor: str = ""
+    theme_anchors: tuple[str, ...] = ()
 
 
 def sommaire(issue: Issue) -> list[SommairePart]:
     """The numéro's sommaire as printed (templates/edito.html.j2): parts, and the practices' themes."""
     parts = []
     if issue.practices:
-        parts.append(SommairePart("Bonnes pratiques", tuple(theme.theme for theme in issue.practices)))
+        parts.append(SommairePart("Bonnes pratiques", tuple(theme.theme for theme in issue.practices), "bonnes-pratiques",
+                                  tuple(theme_anchor(n) for n in range(1, len(issue.practices) + 1))))
     if issue.resources:
-        parts.append(SommairePart("S'informer & s'outiller"))
+        parts.append(SommairePart("S'informer & s'outiller", anchor="ressources"))
     if issue.readings:
-        parts.append(SommairePart("Analyse & prospective"))
-    parts.extend(SommairePart(page.sommaire) for page in issue.back_pages if page.sommaire)
+        parts.append(SommairePart("Analyse & prospective", anchor="analyse"))
+    parts.extend(SommairePart(page.sommaire, anchor=f"page-{n}")
+                 for n, page in enumerate(issue.back_pages, start=1) if page.sommaire)
     return parts
+
+
+@dataclass(frozen=True)
+class WebEdition:
+    """The numéro's web edition (``dossier site``) at the publication's site_url."""
+
+    url: str
+    pdf_url: str
+
+    def link(self, anchor: str) -> str:
+        """The address of an anchor of the edition: a part, a theme or an initiative."""
+        return f"{self.url}#{anchor}"
+
+
+def web_edition(issue: Issue) -> WebEdition | None:
+    if not issue.publication.site_url:
+        return None
+    url = edition_url(issue.publication.site_url, issue.number)
+    return WebEdition(url, f"{url}{issue.slug}.pdf")
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """An initiative the newsletter presents: its theme (numbered from 1), its anchor, an excerpt of its text."""
+
+    theme: str
+    theme_number: int
+    initiative: Initiative
+    anchor: str
+    excerpt: str
+
+
+EXCERPT_CHARS = 160  # about two lines of the newsletter's 600 px column
+
+
+def highlights(issue: Issue) -> list[Highlight]:
+    """Per theme, the initiatives marked ``highlight: true``, else the theme's first."""
+    found = []
+    anchors = initiative_anchors(issue)
+    for t, theme in enumerate(issue.practices):
+        chosen = [i for i, initiative in enumerate(theme.initiatives) if initiative.highlight] or [0]
+        for i in chosen:
+            initiative = theme.initiatives[i]
+            found.append(Highlight(theme.theme, t + 1, initiative, anchors[t][i], _excerpt(plain_text(initiative.text, initiative.lang))))
+    return found
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",;:\u202f") + "…"
+
+
+def edito_lead(issue: Issue) -> str:
+    """The édito's first paragraph (Markdown), the newsletter's opening."""
+    return issue.edito.split("\n\n", 1)[0].strip()
+
+
+# The dark background the newsletter's dark mode uses: colours are lightened to read on it.
+DARK_BACKGROUND = "#1b1d21"
 
 
 @dataclass(frozen=True)
@@ -49,10 +124,7 @@ class Attachment:
     @property
     def size_text(self) -> str:
         """The size as French readers write it: 312 Ko, 1,4 Mo."""
-        size = len(self.data)
-        if size < 1024 * 1024:
-            return f"{max(1, round(size / 1024))}\u00a0Ko"
-        return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"
+        return format_size_fr(len(self.data))
 
 
 @dataclass(frozen=True)
@@ -90,6 +162,12 @@ class Composer:
         self.attachment = attachment
         self.link = link
         self.sommaire = sommaire(issue)
+        self.edition = web_edition(issue)
+        self.highlights = highlights(issue)
+        lead = edito_lead(issue)
+        self.edito_lead, self.edito_lead_text = render_markdown(lead), plain_text(lead)
+        self._inliner = css_inline.CSSInliner(extra_css=self._stylesheet(), keep_at_rules=True,
+                                              load_remote_stylesheets=False)
         self._attachment_bytes: bytes | None = None
         if attachment is not None:
             part = MIMEPart(policy=SMTP_POLICY)
@@ -97,8 +175,17 @@ class Composer:
                              disposition="attachment", filename=attachment.name)
             self._attachment_bytes = part.as_bytes()
 
+    def _stylesheet(self) -> str:
+        """templates/mail/newsletter.css with the publication's colours (and their dark-mode shades)."""
+        colours = self.issue.publication.colours
+        themes = [self.issue.theme_colour(n) for n in range(len(self.issue.practices))]
+        return self.templates.stylesheet(
+            accent=colours.accent, accent_dark=lightened_for(colours.accent, DARK_BACKGROUND),
+            themes=[(colour, lightened_for(colour, DARK_BACKGROUND)) for colour in themes],
+        )
+
     def texts(self, partner: Partner) -> MessageTexts:
-        return self.templates.render(
+        texts = self.templates.render(
             partner,
             issue=self.issue,
             publication=self.issue.publication,
@@ -107,7 +194,15 @@ class Composer:
             link=self.link,
             attachment=self.attachment,
             unsubscribe_mailto=self.sender.unsubscribe_mailto,
+            edition=self.edition,
+            read_url=self.edition.url if self.edition else self.link,
+            highlights=self.highlights,
+            edito_lead=self.edito_lead,
+            edito_lead_text=self.edito_lead_text,
         )
+        if "<html" not in texts.html[:500].lower():
+            return texts  # a fragment (a mail.html override) is sent as written
+        return dataclasses.replace(texts, html=self._inliner.inline(texts.html))
 
     def compose(self, partner: Partner, *, to: str | None = None, subject_prefix: str = "") -> OutgoingMessage:
         """The message to ``partner`` (addressed to ``to`` instead for a test copy), as sent."""

@@ -19,7 +19,7 @@ from ..files import display_path
 from ..manifest.load import load_issue
 from ..manifest.model import Issue, MailSettings
 from ..project import Project
-from .compose import Attachment, Composer, Sender
+from .compose import Attachment, Composer, Sender, web_edition
 from .ledger import DEFAULT_LEDGER, Delivery, Ledger
 from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
 from .suppression import Suppression, SuppressionList
@@ -77,11 +77,13 @@ def prepare_mailing(
     link: str | None = None,
     ledger: Path | None = None,
     check_all: bool = True,
+    web: bool = False,
 ) -> Mailing:
     """Check everything a mailing needs, before anything is sent; build the PDF if it is missing or stale.
 
     ``check_all`` renders the message of every pending partner once, so a template
     mistake stops the run before the first message rather than in the middle.
+    ``web`` attaches nothing: the links go to the web edition at site_url (``dossier site``).
     """
     manifest = project.manifest_for(issue_ref)
     issue = load_issue(project, manifest)
@@ -90,6 +92,8 @@ def prepare_mailing(
     secret = secret_from_environ()  # before any build: a bad secret is found at once
     if link is not None:
         link = _check_link(link)
+    if web:
+        link = _web_pdf_link(project, issue)
     ledger_path = resolve_ledger_path(project, settings, ledger)
     partners = None
     if partners_file is not None:
@@ -141,6 +145,18 @@ def _sender(project: Project, manifest: Path, issue: Issue) -> Sender:
         unsubscribe_mailto=settings.unsubscribe_mailto or settings.reply_to or settings.from_address,
         bounce_address=settings.bounce_address,
     )
+
+
+def _web_pdf_link(project: Project, issue: Issue) -> str:
+    """The PDF's address in the web edition; site_url is required."""
+    edition = web_edition(issue)
+    if edition is None:
+        raise DossierError(
+            f"{display_path(project.publication_file, Path.cwd())}: site_url: missing: --web links to the web "
+            "edition, so add the site's address to publication.yaml, e.g. site_url: https://example.org/dossiers/ "
+            "(and publish the site there with dossier site)"
+        )
+    return edition.pdf_url
 
 
 def _check_link(link: str) -> str:

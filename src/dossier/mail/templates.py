@@ -24,6 +24,7 @@ from ..render import template_environment, template_frame
 from .partners import Partner
 
 TEMPLATE_FILES = {"subject": "mail/subject.txt.j2", "text": "mail/body.txt.j2", "html": "mail/body.html.j2"}
+STYLESHEET = "mail/newsletter.css"  # the HTML part's styles, a Jinja2 template of the colours
 OVERRIDE_PREFIX = "<mail."  # the file name Jinja gives an override's frames: <mail.text>
 
 
@@ -92,6 +93,10 @@ class MailTemplates:
         text = self._render(self.text_env, self._name("text"), context)
         html = self._render(self.html_env, self._name("html"), context)
         return MessageTexts(subject, text.strip("\n") + "\n", html, unsubscribe_url)
+
+    def stylesheet(self, **colours: object) -> str:
+        """templates/mail/newsletter.css rendered with the publication's colours."""
+        return self._render(self.text_env, STYLESHEET, colours)
 
     def _render(self, env: jinja2.Environment, name: str, context: dict[str, object]) -> str:
         try:

@@ -138,6 +138,17 @@ Lang = Annotated[
 Colour = Annotated[str, AfterValidator(_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 
 
+def _site_url(value: str) -> str:
+    value = _url(value)
+    if not value.startswith("https://") or "?" in value or "#" in value.split("//", 1)[1]:
+        raise ValueError(f"'{value}' is not a site's address: write the folder's https:// address, e.g. https://example.org/dossiers/")
+    # The site's folder: numéros are at site_url + "03/", so it ends with a slash.
+    return value if value.endswith("/") else value + "/"
+
+
+SiteUrl = Annotated[str, AfterValidator(_site_url), WithJsonSchema({"type": "string", "pattern": r"^https://\S*$"})]
+
+
 class Month(BaseModel):
     """A month without a day (``2020-04``)."""
 

@@ -23,6 +23,7 @@ from .fields import (
     Markdown,
     Month,
     NumeroNumber,
+    SiteUrl,
     Strict,
     Text,
     Url,
@@ -57,6 +58,7 @@ class Initiative(Strict):
     image: ImagePath | None = Field(None, description="An image beside the manifest: .jpg, .png, .svg or .webp.")
     alt: Text | None = Field(None, description="The image's text alternative, read by screen readers.")
     url: Url | None = Field(None, description="The \"En savoir plus\" link, in full (https://…); never '#'.")
+    highlight: bool = Field(False, description="Presented in the newsletter e-mail (default: each theme's first initiative).")
 
     @model_validator(mode="after")
     def _alt_needs_image(self) -> Initiative:
@@ -119,6 +121,10 @@ class Publication(Strict):
     publisher_short: Text | None = Field(None, description="The publisher's short name, e.g. Chaire A&NMT.")
     byline: Text | None = Field(None, description="The cover's byline.")
     url: Url | None = Field(None, description="The publisher's web site, printed on the cover.")
+    site_url: SiteUrl | None = Field(
+        None, description="Where `dossier site` is published, e.g. https://example.org/dossiers/: "
+        "\"(Re)lire\" links and the newsletter's links go to the web editions there."
+    )
     logo: ImagePath | None = Field(None, description="Image from the project root, on the cover in place of the publisher.")
     colours: Colours = Field(Colours(), description="The accent colour and the themes' palette.")
     pages: dict[str, Page] = Field({}, description="Back pages by name; a numéro's pages list names them.")

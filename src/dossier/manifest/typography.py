@@ -123,3 +123,17 @@ def render_markdown(source: str, lang: str | None = None) -> Markup:
 def render_markdown_inline(source: str, lang: str | None = None) -> Markup:
     """Like render_markdown, without the enclosing paragraph: for one-line fields."""
     return Markup(MARKDOWN.renderInline(source or "", {"lang": lang or "fr"}).strip())
+
+
+def plain_text(source: str, lang: str | None = None) -> str:
+    """Markdown as plain text with the typography of ``lang``: link texts kept, their addresses and the markup dropped."""
+    words = []
+    for token in MARKDOWN.parse(source or ""):
+        if token.type == "paragraph_close":
+            words.append("\n\n")
+        for child in token.children or []:
+            if child.type in {"text", "code_inline"}:
+                words.append(typeset(child.content, lang or "fr"))
+            elif child.type in {"softbreak", "hardbreak"}:
+                words.append(" ")
+    return "".join(words).strip()

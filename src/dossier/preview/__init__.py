@@ -1,6 +1,7 @@
 """Preview a numéro in the browser while it is written (``dossier preview``).
 
-A small HTTP server on loopback serves the HTML draft at ``/`` and the numéro's assets,
+A small HTTP server on loopback serves the HTML draft at ``/`` (the newsletter at ``/mail``,
+the web edition at ``/web``) and the numéro's assets,
 watches the files the numéro is made of, and rebuilds on every change; the open tab
 hears of new drafts through server-sent events (``/events``) and reloads itself. After
 each good rebuild a background thread prints the real PDF and renders its pages, shown
@@ -12,6 +13,8 @@ The rooms, one way (each imports only those above it):
 - ``watch``: a polling watcher over a list of files, calling back on a change;
 - ``session``: the draft, its errors, its pages and the rebuild/print threads' state (no HTTP);
 - ``documents``: the HTML sent (draft + client, errors, /pages) from ``static/`` files;
+- ``editions``: the newsletter (``/mail``) and the web edition (``/web``), made as
+  ``dossier send`` and ``dossier site`` make them (those features imported on request);
 - ``site``: what a browser may get from a session, the asset allow-list included;
 - ``http``: the server and handler over any ``Site`` (testable with a fake request);
 - ``server``: ``PreviewServer`` and ``serve_preview``, which tie them together.

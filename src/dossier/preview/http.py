@@ -1,7 +1,8 @@
 """The preview's HTTP side: a threading server and its handler, over any ``Site``.
 
-The server knows nothing of numéros: it routes ``/`` (the draft), ``/pages``, ``/events``
-(server-sent events), page images and assets to the ``Site`` it was given. Invariants:
+The server knows nothing of numéros: it routes ``/`` (the draft), ``/pages``, ``/mail`` and
+``/web`` (the newsletter and the web edition), ``/events`` (server-sent events), page images
+and assets to the ``Site`` it was given. Invariants:
 - On a loopback address it answers only to requests addressed to a loopback name
   (403 otherwise): a web page cannot reach it by DNS rebinding.
 - Anything the site does not name is a 404; nothing is read from disk but the paths
@@ -29,6 +30,7 @@ from typing import Any, Protocol
 from ..errors import DossierError
 from ..net import is_loopback
 from ..project import ASSET_TYPES
+from .editions import WEB_ASSETS
 from .pages import PAGE_URL
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ class Site(Protocol):
 
     def draft_document(self) -> bytes: ...
     def pages_document(self) -> bytes: ...
+    def edition_document(self, kind: str) -> bytes: ...
+    def web_asset(self, url_path: str) -> bytes | None: ...
     def page_image(self, draft: str, number: int) -> bytes | None: ...
     def asset_file(self, url_path: str) -> Path | None: ...
     def wait_for_change(self, seen: int, timeout: float) -> tuple[int, dict[str, Any] | None]: ...
@@ -132,6 +136,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(200, site.draft_document(), "text/html; charset=utf-8")
         elif path == "/pages":
             self._send(200, site.pages_document(), "text/html; charset=utf-8")
+        elif path in ("/mail", "/web"):
+            self._send(200, site.edition_document(path[1:]), "text/html; charset=utf-8")
+        elif path in WEB_ASSETS and (body := site.web_asset(path)) is not None:
+            self._send(200, body, WEB_ASSETS[path], cache="no-cache")
         elif path == "/events":
             self._stream_events()
         elif path == "/favicon.ico":

@@ -227,6 +227,16 @@ class PreviewSession:
         with self._changed:
             return self._state.draft, self._state.html, list(self._state.problems)
 
+    def last_good(self) -> Issue | None:
+        """The numéro of the last draft that loaded (None until one did)."""
+        with self._changed:
+            return self._last_good
+
+    def printed_pages(self) -> int:
+        """How many pages the last print has (0 before the first)."""
+        with self._changed:
+            return 0 if self._state.pages is None else len(self._state.pages.images)
+
     def page_image(self, draft: str, number: int) -> bytes | None:
         with self._changed:
             pages = self._state.pages

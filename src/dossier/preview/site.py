@@ -13,9 +13,10 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from ..errors import DossierError
 from ..files import display_path
 from ..project import ASSET_TYPES
-from . import documents
+from . import documents, editions
 from .session import PreviewSession
 
 
@@ -33,6 +34,27 @@ class PreviewSite:
         if draft_html is None:
             return documents.error_document(problems, draft).encode("utf-8")
         return documents.draft_document(draft_html, draft).encode("utf-8")
+
+    def edition_document(self, kind: str) -> bytes:
+        """The newsletter (``mail``) or the web edition (``web``) of the last good numéro, live-reloaded.
+
+        While the manifest has errors, its errors stand in for them, as for the draft.
+        """
+        draft, draft_html, problems = self.session.current()
+        issue = self.session.last_good()
+        if draft_html is None or issue is None:
+            return documents.error_document(problems, draft).encode("utf-8")
+        try:
+            if kind == "mail":
+                page = editions.newsletter_html(self.session.project, issue)
+            else:
+                page = editions.web_edition_html(self.session.project, issue, self.session.printed_pages())
+        except DossierError as exc:
+            return documents.error_document(exc.format_message().splitlines(), draft).encode("utf-8")
+        return documents.inject(page, documents.client(kind, draft)).encode("utf-8")
+
+    def web_asset(self, url_path: str) -> bytes | None:
+        return editions.web_asset(self.session.project, url_path)
 
     def pages_document(self) -> bytes:
         draft = self.session.current()[0]

@@ -1,0 +1,125 @@
+"""A numéro's web edition: the folder NN/ with its page, its PDF, its cover and its images.
+
+Invariants: the page has the PDF's content in the PDF's order (édito, sommaire, every
+initiative, resources, readings, back pages); each initiative is an ``<article>`` whose id
+is its anchor (``weblinks.initiative_anchors``); the PDF is the one ``dossier build``
+makes, built first when missing or older than its sources.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..colours import lightened_for
+from ..files import write_atomically
+from ..manifest.model import Issue
+from ..project import Project
+from ..weblinks import edition_folder, edition_url, initiative_anchors, theme_anchor
+from .folder import link_file
+from .images import IMAGES_FOLDER, WebImage, variants_of, write_cover, write_variants
+from .render import render_page
+from .state import Digests, EditionRecord
+
+PAGE = "edition.html.j2"
+# The dark background of web.css's dark mode: accents are lightened until they read on it.
+DARK_BACKGROUND = "#15171a"
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page of one site shares."""
+
+    site_url: str | None  # absolute, ending with "/"; None: no canonical or Open Graph addresses
+    published: frozenset[int]  # the numéros in this site
+
+
+def pdf_for(project: Project, issue: Issue) -> Path:
+    """The numéro's PDF in output/, built first when missing or older than its sources."""
+    # Imported here: an unchanged site never loads WeasyPrint.
+    from ..build import build_issue, output_paths
+    from ..mail.mailing import pdf_is_stale
+
+    _, pdf_path = output_paths(project, issue)
+    if pdf_is_stale(project, issue, pdf_path):
+        pdf_path = build_issue(project, issue.manifest).pdf_path
+    return pdf_path
+
+
+def write_edition(project: Project, issue: Issue, stage: Path, env: jinja2.Environment, site: SiteInfo, *,
+                  digest: str, digests: Digests, previous: tuple[Path, EditionRecord] | None) -> EditionRecord:
+    """Write numéro ``issue``'s folder into the staged site; images unchanged since ``previous`` are linked, not resized."""
+    folder = stage / edition_folder(issue.number)
+    folder.mkdir(parents=True)
+    pdf_path = pdf_for(project, issue)
+    shutil.copyfile(pdf_path, folder / f"{issue.slug}.pdf")
+    cover, pages = write_cover(pdf_path, folder)
+    record = EditionRecord(hash=digest, pdf_size=pdf_path.stat().st_size, pages=pages, cover=cover)
+    images = {use.path: _image(project.root / use.path, digests, folder, record, previous) for use in issue.images()}
+    html = render_page(project, env, PAGE, **edition_context(issue, site, record, images))
+    write_atomically(folder / "index.html", html.encode("utf-8"))
+    return record
+
+
+def render_edition(project: Project, issue: Issue, site: SiteInfo, record: EditionRecord,
+                   images: dict[str, WebImage]) -> str:
+    """The web edition's page alone (the preview shows it at /web, images as they are in the project)."""
+    from .render import site_environment
+
+    return render_page(project, site_environment(project), PAGE, **edition_context(issue, site, record, images))
+
+
+def _image(source: Path, digests: Digests, folder: Path, record: EditionRecord,
+           previous: tuple[Path, EditionRecord] | None) -> WebImage:
+    digest = digests(source)
+    if digest not in record.images:
+        old = previous[1].images.get(digest) if previous else None
+        if old and all((previous[0] / IMAGES_FOLDER / name).is_file() for name, _, _ in old):
+            for name, _, _ in old:
+                link_file(previous[0] / IMAGES_FOLDER / name, folder / IMAGES_FOLDER / name)
+            record.images[digest] = old
+        else:
+            record.images[digest] = write_variants(source, digest, folder / IMAGES_FOLDER)
+    return variants_of(record.images[digest])
+
+
+def edition_context(issue: Issue, site: SiteInfo, record: EditionRecord, images: dict[str, WebImage]) -> dict[str, object]:
+    """What edition.html.j2 is given."""
+    colours = issue.publication.colours
+    canonical = edition_url(site.site_url, issue.number) if site.site_url else None
+    return {
+        "issue": issue,
+        "publication": issue.publication,
+        "root": "../",
+        "canonical": canonical,
+        "social_image": f"{canonical}cover.jpg" if canonical else None,
+        "feed": "../feed.xml",
+        "accent": colours.accent,
+        "accent_dark": lightened_for(colours.accent, DARK_BACKGROUND),
+        "themes": [
+            {"theme": theme, "anchor": theme_anchor(n + 1), "colour": issue.theme_colour(n),
+             "colour_dark": lightened_for(issue.theme_colour(n), DARK_BACKGROUND)}
+            for n, theme in enumerate(issue.practices)
+        ],
+        "anchors": initiative_anchors(issue),
+        "image": images.get,
+        "pdf": {"name": f"{issue.slug}.pdf", "size": record.pdf_size, "pages": record.pages},
+        "relire": [(back, _back_link(back, site)) for back in issue.back_issues],
+        "description": _description(issue),
+    }
+
+
+def _back_link(back, site: SiteInfo) -> str | None:  # noqa: ANN001 - manifest BackIssue
+    """A "(Re)lire" entry: the numéro's folder when it is in this site, else its own url."""
+    if back.number in site.published:
+        return f"../{edition_folder(back.number)}/index.html"  # named, for the site opened from disk
+    return back.url
+
+
+def _description(issue: Issue) -> str:
+    themes = ", ".join(theme.theme for theme in issue.practices)
+    text = f"{issue.title} n°{issue.number}\u202f: {issue.subtitle}."
+    return f"{text} Bonnes pratiques\u202f: {themes}." if themes else text

@@ -1,0 +1,118 @@
+"""``dossier site``: the whole static site, written as one act, rebuilding only the numéros that changed.
+
+Invariants: every numéro is loaded and validated before anything is written, so a numéro
+with errors leaves the previous site whole; the new site is staged beside the old one and
+swapped in (``folder``); a numéro whose edition hash (``state.edition_hash``) is the one
+recorded keeps its folder as it is (hard links), without a print or a resize.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import DossierError, ManifestError
+from ..files import display_path, write_atomically
+from ..manifest.load import load_issue
+from ..manifest.model import Issue
+from ..project import Project
+from ..weblinks import edition_folder
+from .archive import write_archive
+from .edition import SiteInfo, write_edition
+from .feeds import write_feed, write_sitemap
+from .folder import link_tree, staged_folder
+from .fonts import FONTS_FOLDER, font_face_css, fonts_digest, write_fonts
+from .render import site_environment
+from .state import STATE_FILE, Digests, SiteState, edition_hash
+
+
+@dataclass
+class SiteReport:
+    folder: Path
+    rebuilt: list[int] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self, root: Path) -> list[str]:
+        shown = [f"n°{n}: rebuilt" for n in self.rebuilt] + [f"n°{n}: unchanged" for n in self.kept]
+        total = len(self.rebuilt) + len(self.kept)
+        shown.append(f"{total} numéro{'s' if total > 1 else ''} in {display_path(self.folder, root)}/, "
+                     f"{len(self.rebuilt)} rebuilt, {self.seconds:.2f} s")
+        return shown
+
+
+def build_site(project: Project, refs: tuple[str, ...] = (), output: Path | None = None) -> SiteReport:
+    """Write the site of numéros ``refs`` (default: every numéro in issues/) to ``output`` (default output/site/)."""
+    started = time.perf_counter()
+    target = (Path.cwd() / output).resolve() if output else project.output_dir / "site"
+    issues = _load_all(project, refs)
+    published = frozenset(issue.number for issue in issues)
+    site = SiteInfo(issues[0].publication.site_url, published)
+    previous = SiteState.read(target) if (target / STATE_FILE).is_file() else SiteState()
+    state, digests, env = SiteState(), Digests(), site_environment(project)
+    report = SiteReport(target)
+    with staged_folder(target) as stage:
+        for issue in issues:
+            digest = edition_hash(project, issue, digests, published)
+            folder = edition_folder(issue.number)
+            old = previous.editions.get(issue.number)
+            if old and old.hash == digest and _complete(target / folder, issue):
+                link_tree(target / folder, stage / folder)
+                state.editions[issue.number] = old
+                report.kept.append(issue.number)
+            else:
+                state.editions[issue.number] = write_edition(
+                    project, issue, stage, env, site, digest=digest, digests=digests,
+                    previous=(target / folder, old) if old else None,
+                )
+                report.rebuilt.append(issue.number)
+        _write_assets(project, stage, target, previous, state, digests)
+        write_archive(project, env, stage, site, [(issue, state.editions[issue.number]) for issue in issues])
+        write_feed(stage, site.site_url, issues)
+        if site.site_url:
+            write_sitemap(stage, site.site_url, issues)
+        write_atomically(stage / STATE_FILE, state.to_bytes())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load_all(project: Project, refs: tuple[str, ...]) -> list[Issue]:
+    """The numéros to publish, newest first; every problem of every numéro reported at once."""
+    if refs:
+        manifests = [project.manifest_for(ref) for ref in refs]
+    else:
+        manifests = [project.manifest_for(str(number)) for number in sorted(project.numbers())]
+    if not manifests:
+        raise DossierError("issues/: no numéro to publish: start one with 'dossier new'")
+    issues, problems = {}, []
+    for manifest in dict.fromkeys(manifests):
+        try:
+            issue = load_issue(project, manifest)
+        except ManifestError as exc:
+            problems += exc.problems
+            continue
+        issues[issue.number] = issue
+    if problems:
+        raise ManifestError(problems)
+    return [issues[number] for number in sorted(issues, reverse=True)]
+
+
+def _complete(folder: Path, issue: Issue) -> bool:
+    return (folder / "index.html").is_file() and (folder / f"{issue.slug}.pdf").is_file()
+
+
+def _write_assets(project: Project, stage: Path, target: Path, previous: SiteState, state: SiteState,
+                  digests: Digests) -> None:
+    """assets/: the stylesheet (with the fonts' @font-face rules), the page script, the WOFF2 fonts."""
+    fonts_dir = project.styles_dir / "fonts"
+    static = resources.files("dossier.site").joinpath("static")
+    css = font_face_css(fonts_dir) + static.joinpath("web.css").read_text(encoding="utf-8")
+    write_atomically(stage / "assets" / "site.css", css.encode("utf-8"))
+    write_atomically(stage / "assets" / "edition.js", static.joinpath("edition.js").read_bytes())
+    state.fonts = fonts_digest(fonts_dir, digests)
+    if previous.fonts == state.fonts and (target / FONTS_FOLDER).is_dir():
+        link_tree(target / FONTS_FOLDER, stage / FONTS_FOLDER)
+    else:
+        write_fonts(fonts_dir, stage / FONTS_FOLDER)

@@ -1,0 +1,116 @@
+"""A generator of numéros for property-based tests: any shape an editor can write, fictional text.
+
+``numero_specs()`` is a Hypothesis strategy of ``NumeroSpec``; ``write_numero(root, spec)``
+writes it as issues/NN/issue.yaml (with its images) into a copy of the project. The text is
+made of French-looking words from a fixed list, never real facts.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from hypothesis import strategies as st
+from PIL import Image
+
+WORDS = tuple(
+    "territoire commune région projet habitants réseau acteurs économie tourisme culture solidarité "  # noqa: SIM905
+    "accompagnement dispositif plateforme numérique entreprises commerçants associations jeunesse "
+    "mobilité attractivité coopération relance soutien service public initiative local durable "
+    "événement festival marché emploi formation innovation quartier village métropole ensemble".split()
+)
+LONG_CARD_CHARS = 900  # above this a card takes the full width (dossier.render.WIDE_CARD_CHARS)
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    chars: int  # length of its text, one line to the long-card limit
+    image: bool
+    place: bool
+
+
+@dataclass(frozen=True)
+class NumeroSpec:
+    themes: tuple[tuple[CardSpec, ...], ...]  # 1 to 6 themes of 1 to 12 cards
+    resources: int  # 0 to 16
+    readings: tuple[int, ...]  # articles per reading theme, 0 to 40 in all
+    seed: int
+
+    @property
+    def cards(self) -> int:
+        return sum(len(theme) for theme in self.themes)
+
+
+cards = st.builds(CardSpec, chars=st.integers(40, LONG_CARD_CHARS), image=st.booleans(), place=st.booleans())
+reading_themes = st.lists(st.integers(1, 10), max_size=6).filter(lambda counts: sum(counts) <= 40)
+
+
+def numero_specs() -> st.SearchStrategy[NumeroSpec]:
+    return st.builds(
+        NumeroSpec,
+        themes=st.lists(st.lists(cards, min_size=1, max_size=12).map(tuple), min_size=1, max_size=6).map(tuple),
+        resources=st.integers(0, 16),
+        readings=reading_themes.map(tuple),
+        seed=st.integers(0, 2**16),
+    )
+
+
+def _text(rng: random.Random, chars: int) -> str:
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < chars:
+        words.append(rng.choice(WORDS))
+    text = " ".join(words)[:chars].rstrip()
+    return text[0].upper() + text[1:] + "."
+
+
+def _photo(rng: random.Random) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (900, 600), tuple(rng.randrange(40, 200) for _ in range(3))).save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def manifest(spec: NumeroSpec, number: int = 9) -> tuple[dict, dict[str, bytes]]:
+    """The manifest's data and its images (file name → bytes)."""
+    rng = random.Random(spec.seed)
+    images: dict[str, bytes] = {}
+    practices = []
+    for t, theme in enumerate(spec.themes, start=1):
+        initiatives = []
+        for c, card in enumerate(theme, start=1):
+            entry = {"title": _text(rng, rng.randint(15, 80)).rstrip("."), "porteurs": [f"Commune d'Essai {t}-{c}"],
+                     "text": _text(rng, card.chars)}
+            if card.place:
+                entry["place"] = f"Ville-Exemple {c}"
+            if card.image:
+                name = f"photo-{t}-{c}.jpg"
+                images[name] = _photo(rng)
+                entry |= {"image": name, "alt": "Une photo d'essai"}
+            initiatives.append(entry)
+        practices.append({"theme": f"Thème d'essai {t}", "initiatives": initiatives})
+    data = {
+        "number": number,
+        "subtitle": "Un numéro généré pour les essais",
+        "edito": _text(rng, 400) + "\n\n" + _text(rng, 300),
+        "practices": practices,
+        "resources": [{"organisation": f"Organisme {r}", "title": _text(rng, rng.randint(20, 120)).rstrip(".")}
+                      for r in range(1, spec.resources + 1)],
+        "readings": [{"theme": f"Lectures {t}", "articles": [
+            {"source": f"Revue {t}-{a}", "title": _text(rng, rng.randint(20, 140)).rstrip("."), "date": "2024-03-01"}
+            for a in range(1, count + 1)]} for t, count in enumerate(spec.readings, start=1)],
+    }
+    return data, images
+
+
+def write_numero(root: Path, spec: NumeroSpec, number: int = 9) -> Path:
+    """Write the numéro into ``root``/issues/NN/ and return its manifest."""
+    data, images = manifest(spec, number)
+    folder = root / "issues" / f"{number:02d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in images.items():
+        (folder / name).write_bytes(content)
+    path = folder / "issue.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    return path

@@ -1,0 +1,165 @@
+"""dossier site on the small fixture numéro: what it writes, what it keeps, what bad input gets."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+from dossier.manifest import load_issue
+from dossier.project import Project
+from dossier.weblinks import initiative_anchors, slugify
+from site_support import SITE_URL, set_site_url
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def site_files(folder: Path) -> dict[str, int]:
+    """Every file of the site with its inode: a kept file is the same file."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_site_writes_archive_edition_pdf_feed(mini_project: Path) -> None:
+    result = run("site")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "output/site"
+    site = mini_project / "output" / "site"
+    for name in ("index.html", "feed.xml", "01/index.html", "01/dossier-special-01.pdf", "01/cover.jpg",
+                 "01/cover-320.webp", "assets/site.css", "assets/edition.js", "assets/fonts/inter-regular.woff2",
+                 "assets/fonts/LICENSE-Inter.txt", ".dossier-site.json"):
+        assert (site / name).is_file(), name
+    assert not (site / "sitemap.xml").exists(), "a sitemap needs site_url"
+    assert (site / "01/dossier-special-01.pdf").read_bytes() == (mini_project / "output/dossier-special-01.pdf").read_bytes()
+    edition = (site / "01/index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in edition
+    assert 'id="une-premiere-initiative"' in edition and 'id="une-seconde-initiative"' in edition
+    assert 'href="#une-premiere-initiative"' in edition
+    assert 'rel="canonical"' not in edition and "og:image" not in edition
+    assert 'href="dossier-special-01.pdf"' in edition
+    # Every address is relative, and nothing comes from another host.
+    for page in (edition, (site / "index.html").read_text(encoding="utf-8")):
+        assert "http://" not in page
+        assert 'src="https://' not in page and "<link rel=\"stylesheet\" href=\"http" not in page
+    archive = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="01/index.html"' in archive and 'href="01/dossier-special-01.pdf"' in archive
+    assert "Essais" in archive and "mars 2024" in archive
+    css = (site / "assets/site.css").read_text(encoding="utf-8")
+    assert "url(fonts/inter-regular.woff2)" in css and "//" not in css.replace("/*", "")
+    feed = ET.parse(site / "feed.xml").getroot()
+    (entry,) = feed.iter(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}id").text.startswith("urn:uuid:")
+    assert entry.find(f"{ATOM}link").get("href") == "01/"
+
+
+def test_unchanged_numero_is_kept_and_an_edit_rebuilds_it(mini_project: Path) -> None:
+    assert run("site").exit_code == 0
+    site = mini_project / "output" / "site"
+    before = site_files(site)
+    again = run("site")
+    assert again.exit_code == 0
+    assert "n°1: unchanged" in again.stderr
+    after = site_files(site)
+    assert after.keys() == before.keys()
+    kept = [name for name in before if name.startswith(("01/", "assets/fonts/"))]
+    assert all(after[name] == before[name] for name in kept), "unchanged files are the same files (links)"
+
+    # A touch is not a change: the test is on contents, not times.
+    manifest = mini_project / "issues/01/issue.yaml"
+    os.utime(manifest)
+    assert "n°1: unchanged" in run("site").stderr
+
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("Un texte bref", "Un texte revu"), encoding="utf-8")
+    edited = run("site")
+    assert "n°1: rebuilt" in edited.stderr
+    assert "Un texte revu" in (site / "01/index.html").read_text(encoding="utf-8")
+    assert site_files(site)["assets/fonts/inter-regular.woff2"] == before["assets/fonts/inter-regular.woff2"]
+
+
+def test_invalid_numero_leaves_the_previous_site_whole(mini_project: Path) -> None:
+    assert run("site").exit_code == 0
+    site = mini_project / "output" / "site"
+    before = {name: (site / name).read_bytes() for name in site_files(site)}
+    manifest = mini_project / "issues/01/issue.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("subtitle:", "subtitel:"), encoding="utf-8")
+    result = run("site")
+    assert result.exit_code == 1
+    assert "issues/01/issue.yaml:3: subtitel: unknown field: did you mean 'subtitle'?" in result.stderr
+    assert "Traceback" not in result.output
+    assert {name: (site / name).read_bytes() for name in site_files(site)} == before
+    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == [], "no staged folder left"
+
+
+def test_output_folder_that_is_not_a_site_is_refused(mini_project: Path) -> None:
+    folder = mini_project / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("à garder", encoding="utf-8")
+    result = run("site", "--output", "mine")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("mine: not a site written by dossier site")
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "à garder"
+    assert run("site", "--output", "elsewhere/web").exit_code == 0
+    assert (mini_project / "elsewhere/web/01/index.html").is_file()
+
+
+def test_same_titles_get_distinct_anchors(mini_project: Path) -> None:
+    manifest = mini_project / "issues/01/issue.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("Une seconde initiative", "Une première initiative !")
+    manifest.write_text(text.replace("place: Ville-Exemple", "place: Ville-Exemple\n        highlight: true"), encoding="utf-8")
+    issue = load_issue(Project(mini_project), manifest)
+    assert initiative_anchors(issue) == [["une-premiere-initiative", "une-premiere-initiative-2"]]
+    assert slugify("Œuvres « en donut » : l'économie") == "oeuvres-en-donut-l-economie"
+    assert slugify("Bonnes pratiques") == "bonnes-pratiques"
+    assert run("site").exit_code == 0
+    edition = (mini_project / "output/site/01/index.html").read_text(encoding="utf-8")
+    assert 'id="une-premiere-initiative"' in edition and 'id="une-premiere-initiative-2"' in edition
+
+
+def test_site_url_gives_canonical_open_graph_sitemap_and_relire_links(mini_project: Path) -> None:
+    set_site_url(mini_project, "https://example.org/dossiers")  # the trailing slash is added
+    second = mini_project / "issues/02"
+    second.mkdir()
+    text = (mini_project / "issues/01/issue.yaml").read_text(encoding="utf-8").replace("number: 1", "number: 2")
+    (second / "issue.yaml").write_text(text.replace("date: 2024-03", "date: 2024-05\nback_issues:\n  - number: 1\n  - number: 7"),
+                                       encoding="utf-8")
+    result = run("site")
+    assert result.exit_code == 0, result.output
+    site = mini_project / "output/site"
+    edition = (site / "02/index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{SITE_URL}02/">' in edition
+    assert f'<meta property="og:image" content="{SITE_URL}02/cover.jpg">' in edition
+    assert '<a href="../01/index.html">Le numéro 1</a>' in edition, "a numéro of the site: a relative link"
+    assert "Le numéro 7" in edition and 'href="../07/' not in edition
+    archive = (site / "index.html").read_text(encoding="utf-8")
+    assert archive.index('href="02/index.html"') < archive.index('href="01/index.html"'), "newest first"
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locs == [SITE_URL, f"{SITE_URL}02/", f"{SITE_URL}01/"]
+    feed = ET.parse(site / "feed.xml").getroot()
+    assert [e.find(f"{ATOM}id").text for e in feed.iter(f"{ATOM}entry")] == [f"{SITE_URL}02/", f"{SITE_URL}01/"]
+    # The print links "(Re)lire" to the web edition of a numéro in issues/ too.
+    draft = (mini_project / "output/dossier-special-02.html").read_text(encoding="utf-8")
+    assert f'<a href="{SITE_URL}01/">Le numéro 1</a>' in draft
+    assert "Le numéro 7" in draft and f"{SITE_URL}07/" not in draft
+    state = json.loads((site / ".dossier-site.json").read_text(encoding="utf-8"))
+    assert sorted(state["editions"]) == ["1", "2"]
+
+
+def test_publishing_some_numeros(mini_project: Path) -> None:
+    second = mini_project / "issues/02"
+    second.mkdir()
+    text = (mini_project / "issues/01/issue.yaml").read_text(encoding="utf-8").replace("number: 1", "number: 2")
+    (second / "issue.yaml").write_text(text, encoding="utf-8")
+    assert run("site", "1").exit_code == 0
+    site = mini_project / "output/site"
+    assert (site / "01/index.html").is_file() and not (site / "02").exists()
+
+
+@pytest.mark.parametrize("value", ["http://example.org/", "https://example.org/?x=1", "#"])
+def test_site_url_must_be_an_https_folder(mini_project: Path, value: str) -> None:
+    set_site_url(mini_project, f'"{value}"')
+    result = run("site")
+    assert result.exit_code == 1
+    assert "site_url" in result.stderr and "Traceback" not in result.output
