@@ -1,7 +1,8 @@
 """What a mailing did, as the CLI prints it: the dry run's .eml files, a sending run, the ledger's status.
 
 Reports only describe: the dry run writes the messages to output/mail-NN/ and sends
-nothing; the status reads the ledger without opening it for writing.
+nothing; the status reads the ledger without opening it for writing. Partners on the
+suppression list are counted by reason ("6 skipped: unsubscribed 3, bounced 3").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..project import Project
 from .ledger import Delivery, Ledger
 from .mailing import Mailing, resolve_ledger_path
 from .partners import Partner, PartnerList, load_partners
+from .suppression import Suppression, SuppressionList, skipped_summary
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,11 @@ class DryRunReport:
     already_sent: int
     shown_folder: str
     not_written: int = 0  # pending messages checked but left out by the limit
+    skipped: list[str] = field(default_factory=list)  # the suppression reason of each partner left out
 
     def lines(self, *, limit: int = 10) -> list[str]:
         if not self.messages:
-            return [f"dry run: nothing to send: the {self.already_sent} partners were all sent this numéro already "
-                    "(see --status)"]
+            return [f"dry run: {line}" for line in _nothing_to_send(self.already_sent, self.skipped)]
         sizes = [m.size for m in self.messages]
         out = [f"dry run: {len(self.messages)} messages written to {self.shown_folder}/ (nothing sent)"]
         if self.not_written:
@@ -53,6 +55,8 @@ class DryRunReport:
                        f"(--limit N writes the first N)")
         if self.already_sent:
             out.append(f"  {self.already_sent} partners already sent this numéro are left out (see --status)")
+        if self.skipped:
+            out.append(f"  {skipped_summary(self.skipped)} (on the suppression list: see dossier suppressed)")
         for message in self.messages[:limit]:
             out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
         if len(self.messages) > limit:
@@ -84,7 +88,8 @@ def write_dry_run(mailing: Mailing, *, limit: int = DRY_RUN_LIMIT) -> DryRunRepo
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     not_written = max(0, len(mailing.pending) - limit)
-    return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), not_written)
+    return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), not_written,
+                       mailing.skipped)
 
 
 def _swap_in(fresh: Path, folder: Path) -> None:
@@ -103,6 +108,13 @@ def _swap_in(fresh: Path, folder: Path) -> None:
     except OSError as exc:
         raise OutputError(folder, exc) from None
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _nothing_to_send(already_sent: int, skipped: list[str]) -> list[str]:
+    if not skipped:
+        return [f"nothing to send: the {already_sent} partners were all sent this numéro already (see --status)"]
+    sent = f"{already_sent} partners were sent this numéro already, " if already_sent else ""
+    return [f"nothing to send: {sent}{skipped_summary(skipped)} (on the suppression list: see dossier suppressed)"]
 
 
 def _count(n: int, noun: str) -> str:
@@ -130,16 +142,18 @@ class SendReport:
     seconds: float = 0.0
     ledger: str = ""
     partner_list: str | None = None
+    skipped: list[str] = field(default_factory=list)  # the suppression reason of each partner left out
 
     def lines(self) -> list[str]:
         if self.total == 0 and not self.failures:
-            return [f"nothing to send: the {self.already_sent} partners were all sent this numéro already "
-                    "(see --status)"]
+            return _nothing_to_send(self.already_sent, self.skipped)
         rate = self.sent / self.seconds * 60 if self.seconds > 0 else 0.0
         out = [f"sent {self.sent} of {self.total} pending messages via {self.server} in {self.seconds:.1f} s"
                f" ({rate:.0f}/min); recorded in {self.ledger}"]
         if self.already_sent:
             out.append(f"  {self.already_sent} partners already sent this numéro were left out")
+        if self.skipped:
+            out.append(f"  {skipped_summary(self.skipped)} (on the suppression list: see dossier suppressed)")
         if self.retries or self.connections > 1:
             out.append(f"  {_count(self.retries, 'temporary refusal')} retried, "
                        f"{_count(self.connections, 'connection')} to the server")
@@ -159,21 +173,30 @@ class StatusReport:
     partners: PartnerList | None
     rows: list[tuple[str, str, Delivery | None]]  # (status, address, record)
     others: int  # ledger records for addresses not in the list
+    suppressed: dict[str, Suppression] = field(default_factory=dict)  # the suppression list
 
     def lines(self) -> list[str]:
         source = f"{self.partners.shown} ({len(self.partners)} partners)" if self.partners else "all partner lists"
         out = [f"numéro {self.issue}, {source}, ledger {self.ledger}"]
         width = max((len(address) for _, address, _ in self.rows), default=0)
         for status, address, record in self.rows:
-            if record is None:
+            stop = self.suppressed.get(address.lower())
+            if status == "skipped" and stop is not None:
+                detail = f"{stop.why}: {stop.detail}" if stop.detail else stop.why
+                out.append(f"  {status:<8} {address:<{width}}  {stop.at}  {detail} ({stop.source})")
+            elif record is None:
                 out.append(f"  {status:<8} {address}")
             else:
                 detail = record.message_id if status == "sent" else record.reply
                 out.append(f"  {status:<8} {address:<{width}}  {record.at}  {detail}")
-        counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending")}
+        counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending", "skipped")}
         summary = f"{counts['sent']} sent, {counts['failed']} failed"
         if self.partners is not None:
             summary += f", {counts['pending']} pending"
+            if counts["skipped"]:
+                summary += f", {skipped_summary(self.suppressed[a.lower()].why for s, a, _ in self.rows if s == 'skipped')}"
+        elif self.suppressed:
+            summary += f"; {len(self.suppressed)} addresses on the suppression list (see dossier suppressed)"
         if self.others:
             summary += f"; {self.others} more addresses in the ledger for this numéro are not in this list"
         out.append(summary)
@@ -189,13 +212,17 @@ def delivery_status(project: Project, issue_ref: str | Path, partners_file: Path
     shown_ledger = display_path(ledger_path, project.root)
     with Ledger.read(ledger_path, shown_ledger) as book:
         records = book.deliveries(issue.number)
+        suppressed = SuppressionList(book).all()
     if partners_file is None:
         rows = [(r.status, r.address, r) for r in sorted(records.values(), key=lambda r: (r.status, r.at, r.address))]
-        return StatusReport(issue.number, shown_ledger, None, rows, 0)
+        return StatusReport(issue.number, shown_ledger, None, rows, 0, suppressed)
     partners = load_partners(partners_file, display_path(partners_file, Path.cwd()))
     rows = []
     for partner in partners:
         record = records.get(partner.key)
-        rows.append((record.status if record else "pending", partner.email, record))
+        status = record.status if record else "pending"
+        if status != "sent" and partner.key in suppressed:
+            status = "skipped"  # suppressed: no numéro goes to this address
+        rows.append((status, partner.email, record))
     others = len(set(records) - {p.key for p in partners})
-    return StatusReport(issue.number, shown_ledger, partners, rows, others)
+    return StatusReport(issue.number, shown_ledger, partners, rows, others, suppressed)
