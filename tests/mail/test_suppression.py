@@ -56,7 +56,7 @@ def test_a_ledger_made_by_the_previous_version_is_migrated_in_place(tmp_path: Pa
 
 def test_a_ledger_from_a_newer_version_is_refused(project: Path) -> None:
     configure_mail(project)
-    (project / ".dossier").mkdir()
+    (project / ".dossier").mkdir(exist_ok=True)
     db = sqlite3.connect(project / LEDGER)
     db.execute("PRAGMA user_version=7")
     db.close()
@@ -70,7 +70,7 @@ def test_a_corrupted_ledger_says_how_to_recover_and_nothing_is_sent(project: Pat
     configure_mail(project)
     partners(project)
     fake_pdf(project)
-    (project / ".dossier").mkdir()
+    (project / ".dossier").mkdir(exist_ok=True)
     (project / LEDGER).write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     write_mbox(project / "bounces.mbox", [corpus("gmail-550.eml")])
     server = SmtpTestServer().start()
