@@ -188,6 +188,68 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
             raise SendFailures(report.failure_message())
 
 
+ledger_option = option(
+    "--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("The delivery ledger, which holds the suppression list (default: mail.ledger, else .dossier/deliveries.sqlite)."),
+)
+
+
+@cli.command(help=N_("""Put addresses on the suppression list: no numéro will be sent to them, whatever a partner list says.
+
+    Give the addresses, or --file LIST (a .csv or .yaml list, as for dossier send --partners)."""))
+@click.argument("addresses", nargs=-1, metavar="[ADDRESS]...")
+@option("--file", "list_file", metavar="LIST", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=N_("A list of addresses to unsubscribe: a .csv file with an email column, or a .yaml list."))
+@option("--reason", metavar="TEXT", help=N_("Why, for the record (e.g. 'asked by phone')."))
+@ledger_option
+def unsubscribe(addresses: tuple[str, ...], list_file: Path | None, reason: str | None, ledger: Path | None) -> None:
+    from .mail.manage import unsubscribe as suppress_addresses
+
+    echo("\n".join(suppress_addresses(Project.find(), addresses, list_file, reason=reason, ledger=ledger)))
+
+
+@cli.command(help=N_("Take an address off the suppression list again: later numéros are sent to it (the act is logged)."))
+@click.argument("address")
+@ledger_option
+def resubscribe(address: str, ledger: Path | None) -> None:
+    from .mail.manage import resubscribe as resubscribe_address
+
+    echo(resubscribe_address(Project.find(), address, ledger=ledger))
+
+
+@cli.command(help=N_("List the suppression list: address, why, when and where it came from."))
+@option("--csv", "as_csv", is_flag=True, help=N_("Print CSV (with an email column: dossier unsubscribe --file reads it)."))
+@ledger_option
+def suppressed(as_csv: bool, ledger: Path | None) -> None:
+    from .mail.manage import suppressed as suppression_list
+
+    echo(suppression_list(Project.find(), as_csv=as_csv, ledger=ledger))
+
+
+@cli.command(help=N_("""Read the Chaire's mailbox and update the suppression list: unsubscribe requests and bounces.
+
+    The mailbox is --mbox FILE, --maildir DIR, or IMAP: DOSSIER_IMAP_HOST, _PORT, _SECURITY (ssl,
+    starttls, none), _USER and _PASSWORD, and --folder. It is only read unless --mark. Prints what
+    it did with each message; a message read before changes nothing."""))
+@option("--mbox", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=N_("Read an mbox file (a mailbox exported by a mail client)."))
+@option("--maildir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=N_("Read a Maildir folder."))
+@option("--folder", default="INBOX", show_default=True, help=N_("The IMAP folder to read."))
+@option("--mark", is_flag=True, help=N_("Flag the messages used as seen (Maildir, IMAP); others stay unread."))
+@option("--partners", "partners_files", metavar="FILE", multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=N_("A partner list whose addresses may unsubscribe by a plain message (the ledger's already can)."))
+@ledger_option
+def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, partners_files: tuple[Path, ...],
+          ledger: Path | None) -> None:
+    from .mail.inbox import read_inbox
+
+    report = read_inbox(Project.find(), mbox=mbox, maildir=maildir, folder=folder, mark=mark,
+                        partners_files=partners_files, ledger=ledger)
+    echo("\n".join(report.lines()))
+
+
 @cli.command(help=N_("""Write the static site: the archive of numéros, each numéro's web edition and PDF, feed.xml, sitemap.xml.
 
     ISSUE… are the numéros to publish (default: every numéro in issues/), as folders,

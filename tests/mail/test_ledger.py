@@ -38,7 +38,7 @@ def test_reading_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_ledger_is_reported(project: Path) -> None:
     configure_mail(project)
     (project / "fake-partners.csv").write_text("email\na@example.org\n", encoding="utf-8")
-    (project / ".dossier").mkdir()
+    (project / ".dossier").mkdir(exist_ok=True)
     (project / ".dossier" / "deliveries.sqlite").write_bytes(b"these are not the records you are looking for" * 50)
     result = run("send", "3", "--partners", "fake-partners.csv", "--status")
     assert result.exit_code == 1

@@ -8,6 +8,8 @@ The order of a sending run is what makes it safe to interrupt:
   ``ledger``);
 - a rerun sends only to the partners the ledger does not list as sent: after a crash,
   a Ctrl-C or a lost connection, the same command sends exactly the rest.
+- a partner on the suppression list is never sent a numéro (``--test`` aside): skipped
+  and counted by reason.
 
 The modules, by responsibility:
 
@@ -20,6 +22,10 @@ The modules, by responsibility:
 ``smtp``                  the server's settings (environment) and the connection
 ``ledger``                who was sent which numéro, and the one-sender lock
 ``reports``               dry run, sending summary, ``--status``
+``suppression``           the suppression list (in the ledger's file): never mailed again
+``tokens``                per-recipient unsubscribe tokens (DOSSIER_SECRET), VERP addresses
+``manage``                ``unsubscribe``, ``resubscribe``, ``suppressed``
+``inbox``                 ``dossier inbox``: the mailbox's bounces and requests, applied
 ========================  ==========================================================
 """
 

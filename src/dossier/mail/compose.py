@@ -28,6 +28,7 @@ from ..manifest.typography import plain_text, render_markdown
 from ..weblinks import edition_url, initiative_anchors, theme_anchor
 from .partners import Partner
 from .templates import MailTemplates, MessageTexts
+from .tokens import UNSUBSCRIBE_PREFIX, recipient_header, token, verp_address
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class Sender:
     address: str
     reply_to: str | None
     unsubscribe_mailto: str
+    bounce_address: str | None = None  # the envelope sender, made per recipient (VERP); else ``address``
 
     @property
     def domain(self) -> str:
@@ -148,14 +150,16 @@ class OutgoingMessage:
     message_id: str
     subject: str
     data: bytes = field(repr=False)
+    envelope_from: str | None = None  # MAIL FROM: the VERP bounce address for this recipient
 
 
 class Composer:
     """Builds the message to one partner; the attachment is encoded once for the whole batch."""
 
     def __init__(self, issue: Issue, sender: Sender, templates: MailTemplates, *,
-                 attachment: Attachment | None, link: str | None) -> None:
+                 attachment: Attachment | None, link: str | None, secret: bytes | None = None) -> None:
         self.issue = issue
+        self.secret = secret  # DOSSIER_SECRET: per-recipient unsubscribe tokens (``tokens``)
         self.sender = sender
         self.templates = templates
         self.attachment = attachment
@@ -206,6 +210,9 @@ class Composer:
     def compose(self, partner: Partner, *, to: str | None = None, subject_prefix: str = "") -> OutgoingMessage:
         """The message to ``partner`` (addressed to ``to`` instead for a test copy), as sent."""
         texts = self.texts(partner)
+        recipient = to or partner.email
+        # A test copy's token is the test address's: it unsubscribes nobody (never recorded as sent).
+        recipient_token = token(self.secret, self.issue.number, recipient) if self.secret else None
         message = EmailMessage(policy=SMTP_POLICY)
         message["From"] = Address(self.sender.name, addr_spec=self.sender.address)
         message["To"] = Address(partner.fields.get("name", ""), addr_spec=to or partner.email)
@@ -215,8 +222,11 @@ class Composer:
         message["Message-ID"] = make_msgid(idstring=f"dossier{self.issue.number:02d}", domain=self.sender.domain)
         if self.sender.reply_to:
             message["Reply-To"] = self.sender.reply_to
+        # Returned in bounces and complaints, it says whom they are about (with a token when there is a secret).
+        message["X-Dossier-Recipient"] = recipient_header(self.issue.number, recipient, recipient_token)
         unsubscribe = translation(self.issue.publication.language).gettext(N_("Unsubscribe"))
-        mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject={urllib.parse.quote(unsubscribe)}"
+        unsubscribe_subject = f"{UNSUBSCRIBE_PREFIX}{recipient_token}" if recipient_token else unsubscribe
+        mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject={urllib.parse.quote(unsubscribe_subject)}"
         if texts.unsubscribe_url:
             message["List-Unsubscribe"] = f"<{mailto}>, <{texts.unsubscribe_url}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: one click, no page
@@ -239,4 +249,6 @@ class Composer:
             closing = f"--{boundary}--".encode()
             cut = head.rindex(closing)
             data = b"".join((head[:cut], f"--{boundary}\r\n".encode(), self._attachment_bytes, b"\r\n", head[cut:]))
-        return OutgoingMessage(str(message["Message-ID"]), str(message["Subject"]), data)
+        bounce_address = self.sender.bounce_address
+        envelope_from = verp_address(bounce_address, recipient) if bounce_address else self.sender.address
+        return OutgoingMessage(str(message["Message-ID"]), str(message["Subject"]), data, envelope_from)

@@ -3,6 +3,8 @@
 One SQLite file per project (``.dossier/deliveries.sqlite`` by default), keyed by
 numéro and lower-cased address. A message is recorded (and committed to disk) as
 soon as the server has accepted it, so an interrupted run resumes with the rest.
+The same file holds the suppression list (``suppression``): schema 1 files are
+migrated in place when opened for writing; read-only, they read as an empty list.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from filelock import FileLock, Timeout
 
 from ..errors import DossierError
 from ..i18n import _
+from .suppression import SUPPRESSION_SCHEMA
 
 DEFAULT_LEDGER = Path(".dossier") / "deliveries.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: deliveries; 2: + the suppression list, soft bounces, messages read by `dossier inbox`
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
     issue        INTEGER NOT NULL,
@@ -67,11 +70,13 @@ class Ledger:
             # WAL + FULL: each commit is on disk before the next message goes, at a small cost.
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
-            db.executescript(SCHEMA)
+            _check_version(shown or str(path), db)
+            # Every table is "IF NOT EXISTS": creating the missing ones is the whole migration.
+            db.executescript(SCHEMA + SUPPRESSION_SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             db.close()
-            raise _not_a_ledger(shown or str(path), exc) from None
+            raise not_a_ledger(shown or str(path), exc) from None
         return cls(path, db, shown)
 
     @classmethod
@@ -79,7 +84,18 @@ class Ledger:
         """Open read-only (dry run, --status); a missing file reads as an empty ledger."""
         if not path.exists():
             return cls(path, None, shown)
-        return cls(path, _connect(shown or str(path), f"{path.resolve().as_uri()}?mode=ro"), shown)
+        db = _connect(shown or str(path), f"{path.resolve().as_uri()}?mode=ro")
+        try:
+            _check_version(shown or str(path), db)
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db, shown)
+
+    @property
+    def db(self) -> sqlite3.Connection | None:
+        """The connection, for the suppression list's queries; None when the file does not exist yet."""
+        return self._db
 
     def close(self) -> None:
         if self._db is not None:
@@ -102,7 +118,7 @@ class Ledger:
                 (issue,),
             ).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise _not_a_ledger(self.shown, exc) from None
+            raise not_a_ledger(self.shown, exc) from None
         return {row[1]: Delivery(*row) for row in rows}
 
     def record_sent(self, issue: int, address: str, message_id: str, partner_list: str | None) -> None:
@@ -176,11 +192,20 @@ def _connect(shown: str, uri: str) -> sqlite3.Connection:
         db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level="DEFERRED")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise _not_a_ledger(shown, exc) from None
+        raise not_a_ledger(shown, exc) from None
     return db
 
 
-def _not_a_ledger(shown: str, exc: Exception) -> DossierError:
+def _check_version(shown: str, db: sqlite3.Connection) -> None:
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise DossierError(
+            f"{shown}: this delivery ledger was written by a newer version of dossier (schema {version}, "
+            f"this one knows {SCHEMA_VERSION}): update dossier (scripts/install) before sending"
+        )
+
+
+def not_a_ledger(shown: str, exc: Exception) -> DossierError:
     # Never advise to delete or move it: without the ledger every partner would be mailed again.
     keep = _("do not delete or move it: it records who was sent what, and without it every partner would be mailed again")
     text = str(exc)

@@ -3,13 +3,14 @@
 ``prepare_mailing`` loads the numéro, the partner list and the ledger, renders every
 pending partner's message once (a template mistake stops here, not mid-batch) and
 refuses a PDF too large to attach. Nothing it does sends or records anything.
+A partner on the suppression list is never pending: skipped and counted, not an error.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import BuildResult, build_issue, output_paths
@@ -22,7 +23,9 @@ from ..project import Project
 from .compose import Attachment, Composer, Sender, web_edition
 from .ledger import DEFAULT_LEDGER, Delivery, Ledger
 from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
+from .suppression import Suppression, SuppressionList
 from .templates import MailTemplates, setting_node
+from .tokens import secret_from_environ
 
 # Above this, base64 (×4/3) makes the message larger than the 10 MB many servers accept.
 MAX_ATTACHMENT = 7 * 1024 * 1024
@@ -39,21 +42,32 @@ class Mailing:
     ledger_path: Path
     served: dict[str, Delivery]
     built: BuildResult | None = None  # the PDF was (re)built for this mailing
+    suppressed: dict[str, Suppression] = field(default_factory=dict)  # the suppression list, by lower-cased address
 
     @property
     def shown_ledger(self) -> str:
         return display_path(self.ledger_path, self.project.root)
 
+    def _was_sent(self, partner: Partner) -> bool:
+        return getattr(self.served.get(partner.key), "status", None) == "sent"
+
     @property
     def pending(self) -> list[Partner]:
-        """Partners the ledger does not list as sent, in list order (failed ones are tried again)."""
+        """Partners the ledger does not list as sent, in list order (failed ones are tried again), less the suppressed."""
         if self.partners is None:
             return []
-        return [p for p in self.partners if getattr(self.served.get(p.key), "status", None) != "sent"]
+        return [p for p in self.partners if not self._was_sent(p) and p.key not in self.suppressed]
 
     @property
     def already_sent(self) -> int:
-        return 0 if self.partners is None else len(self.partners) - len(self.pending)
+        return 0 if self.partners is None else sum(1 for p in self.partners if self._was_sent(p))
+
+    @property
+    def skipped(self) -> list[str]:
+        """Why each partner not yet sent this numéro is left out: their suppression's reason."""
+        if self.partners is None:
+            return []
+        return [self.suppressed[p.key].why for p in self.partners if not self._was_sent(p) and p.key in self.suppressed]
 
 
 def prepare_mailing(
@@ -76,6 +90,7 @@ def prepare_mailing(
     issue = load_issue(project, manifest)
     settings = issue.publication.mail
     sender = _sender(project, manifest, issue)
+    secret = secret_from_environ()  # before any build: a bad secret is found at once
     if link is not None:
         link = _check_link(link)
     if web:
@@ -89,10 +104,11 @@ def prepare_mailing(
     templates = MailTemplates(project, manifest, settings, columns, shown_list)
 
     attachment, built = (None, None) if link is not None else _attachment(project, issue)
-    composer = Composer(issue, sender, templates, attachment=attachment, link=link)
+    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret)
     with Ledger.read(ledger_path, display_path(ledger_path, project.root)) as book:
         served = book.deliveries(issue.number)
-    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built)
+        suppressed = SuppressionList(book).all()
+    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built, suppressed)
     if check_all:
         for partner in mailing.pending:
             composer.texts(partner)
@@ -129,6 +145,7 @@ def _sender(project: Project, manifest: Path, issue: Issue) -> Sender:
         address=settings.from_address,
         reply_to=settings.reply_to,
         unsubscribe_mailto=settings.unsubscribe_mailto or settings.reply_to or settings.from_address,
+        bounce_address=settings.bounce_address,
     )
 
 

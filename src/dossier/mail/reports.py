@@ -1,7 +1,8 @@
 """What a mailing did, as the CLI prints it: the dry run's .eml files, a sending run, the ledger's status.
 
 Reports only describe: the dry run writes the messages to output/mail-NN/ and sends
-nothing; the status reads the ledger without opening it for writing.
+nothing; the status reads the ledger without opening it for writing. Partners on the
+suppression list are counted by reason ("6 skipped: unsubscribed 3, bounced 3").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..project import Project
 from .ledger import Delivery, Ledger
 from .mailing import Mailing, resolve_ledger_path
 from .partners import Partner, PartnerList, load_partners
+from .suppression import Suppression, SuppressionList, reason_label, skipped_summary
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,11 @@ class DryRunReport:
     already_sent: int
     shown_folder: str
     not_written: int = 0  # pending messages checked but left out by the limit
+    skipped: list[str] = field(default_factory=list)  # the suppression reason of each partner left out
 
     def lines(self, *, limit: int = 10) -> list[str]:
         if not self.messages:
-            return [ngettext("dry run: nothing to send: the {count} partner was sent this numéro already (see --status)",
-                             "dry run: nothing to send: the {count} partners were all sent this numéro already "
-                             "(see --status)", self.already_sent).format(count=self.already_sent)]
+            return [_("dry run: {what}").format(what=line) for line in _nothing_to_send(self.already_sent, self.skipped)]
         sizes = [m.size for m in self.messages]
         out = [ngettext("dry run: {count} message written to {folder}/ (nothing sent)",
                         "dry run: {count} messages written to {folder}/ (nothing sent)",
@@ -60,6 +61,8 @@ class DryRunReport:
             out.append("  " + ngettext("{count} partner already sent this numéro is left out (see --status)",
                                        "{count} partners already sent this numéro are left out (see --status)",
                                        self.already_sent).format(count=self.already_sent))
+        if self.skipped:
+            out.append("  " + _(_ON_THE_LIST).format(skipped=skipped_summary(self.skipped)))
         for message in self.messages[:limit]:
             out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
         if len(self.messages) > limit:
@@ -92,7 +95,8 @@ def write_dry_run(mailing: Mailing, *, limit: int = DRY_RUN_LIMIT) -> DryRunRepo
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     not_written = max(0, len(mailing.pending) - limit)
-    return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), not_written)
+    return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), not_written,
+                       mailing.skipped)
 
 
 def _swap_in(fresh: Path, folder: Path) -> None:
@@ -111,6 +115,21 @@ def _swap_in(fresh: Path, folder: Path) -> None:
     except OSError as exc:
         raise OutputError(folder, exc) from None
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _nothing_to_send(already_sent: int, skipped: list[str]) -> list[str]:
+    if not skipped:
+        return [ngettext("nothing to send: the {count} partner was sent this numéro already (see --status)",
+                         "nothing to send: the {count} partners were all sent this numéro already (see --status)",
+                         already_sent).format(count=already_sent)]
+    sent = ngettext("{count} partner was sent this numéro already, ", "{count} partners were sent this numéro already, ",
+                    already_sent).format(count=already_sent) if already_sent else ""
+    return [_("nothing to send: {sent}{skipped} (on the suppression list: see dossier suppressed)").format(
+        sent=sent, skipped=skipped_summary(skipped))]
+
+
+# Who was left out because of the suppression list, in the summaries.
+_ON_THE_LIST = N_("{skipped} (on the suppression list: see dossier suppressed)")
 
 
 @dataclass(frozen=True)
@@ -134,12 +153,11 @@ class SendReport:
     seconds: float = 0.0
     ledger: str = ""
     partner_list: str | None = None
+    skipped: list[str] = field(default_factory=list)  # the suppression reason of each partner left out
 
     def lines(self) -> list[str]:
         if self.total == 0 and not self.failures:
-            return [ngettext("nothing to send: the {count} partner was sent this numéro already (see --status)",
-                             "nothing to send: the {count} partners were all sent this numéro already (see --status)",
-                             self.already_sent).format(count=self.already_sent)]
+            return _nothing_to_send(self.already_sent, self.skipped)
         rate = self.sent / self.seconds * 60 if self.seconds > 0 else 0.0
         out = [ngettext("sent {sent} of {count} pending message via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
                         "sent {sent} of {count} pending messages via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
@@ -149,6 +167,8 @@ class SendReport:
             out.append("  " + ngettext("{count} partner already sent this numéro was left out",
                                        "{count} partners already sent this numéro were left out",
                                        self.already_sent).format(count=self.already_sent))
+        if self.skipped:
+            out.append("  " + _(_ON_THE_LIST).format(skipped=skipped_summary(self.skipped)))
         if self.retries or self.connections > 1:
             out.append("  " + _("{retries} retried, {connections} to the server").format(
                 retries=ngettext("{count} temporary refusal", "{count} temporary refusals", self.retries).format(
@@ -174,6 +194,7 @@ class StatusReport:
     partners: PartnerList | None
     rows: list[tuple[str, str, Delivery | None]]  # (status, address, record)
     others: int  # ledger records for addresses not in the list
+    suppressed: dict[str, Suppression] = field(default_factory=dict)  # the suppression list
 
     def lines(self) -> list[str]:
         if self.partners:
@@ -182,19 +203,32 @@ class StatusReport:
         else:
             source = _("all partner lists")
         out = [_("numéro {number}, {source}, ledger {ledger}").format(number=self.issue, source=source, ledger=self.ledger)]
-        width = max((len(address) for _unused, address, _record in self.rows), default=0)
+        width = max((len(address) for _status, address, _record in self.rows), default=0)
         labels = {status: _(label) for status, label in STATUS_LABELS.items()}
         label_width = max(8, *(len(label) for label in labels.values()))
         for status, address, record in self.rows:
-            if record is None:
-                out.append(f"  {labels[status]:<{label_width}} {address}")
+            stop = self.suppressed.get(address.lower())
+            label = labels[status].ljust(label_width)
+            if status == "skipped" and stop is not None:
+                why = reason_label(stop.why)
+                detail = f"{why}: {stop.detail}" if stop.detail else why
+                out.append(f"  {label} {address:<{width}}  {stop.at}  {detail} ({stop.source})")
+            elif record is None:
+                out.append(f"  {label} {address}")
             else:
                 detail = record.message_id if status == "sent" else record.reply
-                out.append(f"  {labels[status]:<{label_width}} {address:<{width}}  {record.at}  {detail}")
-        counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending")}
+                out.append(f"  {label} {address:<{width}}  {record.at}  {detail}")
+        counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending", "skipped")}
         summary = _("{sent} sent, {failed} failed").format(sent=counts["sent"], failed=counts["failed"])
         if self.partners is not None:
             summary += _(", {pending} pending").format(pending=counts["pending"])
+            if counts["skipped"]:
+                reasons = (self.suppressed[a.lower()].why for s, a, _record in self.rows if s == "skipped")
+                summary += f", {skipped_summary(reasons)}"
+        elif self.suppressed:
+            summary += ngettext("; {count} address on the suppression list (see dossier suppressed)",
+                                "; {count} addresses on the suppression list (see dossier suppressed)",
+                                len(self.suppressed)).format(count=len(self.suppressed))
         if self.others:
             summary += ngettext("; {count} more address in the ledger for this numéro is not in this list",
                                 "; {count} more addresses in the ledger for this numéro are not in this list",
@@ -203,8 +237,8 @@ class StatusReport:
         return out
 
 
-# A partner's state in the ledger, as --status shows it.
-STATUS_LABELS = {"sent": N_("sent"), "failed": N_("failed"), "pending": N_("pending")}
+# A partner's state, as --status shows it.
+STATUS_LABELS = {"sent": N_("sent"), "failed": N_("failed"), "pending": N_("pending"), "skipped": N_("skipped")}
 
 
 def delivery_status(project: Project, issue_ref: str | Path, partners_file: Path | None,
@@ -216,13 +250,17 @@ def delivery_status(project: Project, issue_ref: str | Path, partners_file: Path
     shown_ledger = display_path(ledger_path, project.root)
     with Ledger.read(ledger_path, shown_ledger) as book:
         records = book.deliveries(issue.number)
+        suppressed = SuppressionList(book).all()
     if partners_file is None:
         rows = [(r.status, r.address, r) for r in sorted(records.values(), key=lambda r: (r.status, r.at, r.address))]
-        return StatusReport(issue.number, shown_ledger, None, rows, 0)
+        return StatusReport(issue.number, shown_ledger, None, rows, 0, suppressed)
     partners = load_partners(partners_file, display_path(partners_file, Path.cwd()))
     rows = []
     for partner in partners:
         record = records.get(partner.key)
-        rows.append((record.status if record else "pending", partner.email, record))
+        status = record.status if record else "pending"
+        if status != "sent" and partner.key in suppressed:
+            status = "skipped"  # suppressed: no numéro goes to this address
+        rows.append((status, partner.email, record))
     others = len(set(records) - {p.key for p in partners})
-    return StatusReport(issue.number, shown_ledger, partners, rows, others)
+    return StatusReport(issue.number, shown_ledger, partners, rows, others, suppressed)

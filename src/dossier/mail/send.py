@@ -57,7 +57,7 @@ def send_mailing(
     """
     pending = mailing.pending
     report = SendReport(str(smtp), len(pending), mailing.already_sent, ledger=mailing.shown_ledger,
-                        partner_list=mailing.partners.shown if mailing.partners else None)
+                        partner_list=mailing.partners.shown if mailing.partners else None, skipped=mailing.skipped)
     if not pending:
         return report
     rate = rate or mailing.issue.publication.mail.rate
@@ -122,7 +122,7 @@ class _Batch:
     def send_one(self, partner: Partner, message: OutgoingMessage) -> DeliveryEvent:
         """Deliver one message and record its outcome in the ledger at once."""
         issue_number = self.mailing.issue.number
-        sender = self.mailing.composer.sender.address
+        sender = message.envelope_from or self.mailing.composer.sender.address  # VERP: names the recipient
         outcome = deliver(self.connection, sender, partner.email, message.data, self.report, self.waits)
         if outcome is None:
             self.book.record_sent(issue_number, partner.email, message.message_id, self.list_name)
@@ -215,7 +215,7 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     message = mailing.composer.compose(partner, to=address, subject_prefix="[Test] ")  # understood in any language
     connection = SmtpConnection(smtp)
     try:
-        connection.send(mailing.composer.sender.address, address, message.data)
+        connection.send(message.envelope_from or mailing.composer.sender.address, address, message.data)
     except smtplib.SMTPResponseException as exc:
         raise _refused(smtp, address, smtp_reply(exc)) from None
     except smtplib.SMTPRecipientsRefused as exc:

@@ -18,6 +18,7 @@ class MailSettings(Strict):
     from_address: EmailAddress | None = None
     reply_to: EmailAddress | None = None
     unsubscribe_mailto: EmailAddress | None = None  # default: reply_to, else from_address
+    bounce_address: EmailAddress | None = None  # envelope sender, made per recipient (VERP): bounces+jean=example.org@…
     unsubscribe_url: Annotated[str, AfterValidator(https_template)] | None = None
     subject: TemplateSource | None = None
     text: TemplateSource | None = None

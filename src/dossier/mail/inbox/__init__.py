@@ -1,0 +1,128 @@
+"""``dossier inbox``: read the Chaire's mailbox and keep the suppression list up to date.
+
+Modules: ``sources`` (mbox, Maildir) and ``imap`` read messages; ``classify`` decides
+what each one is; ``report`` says what was done. Invariants:
+
+- each message is decided and applied in one ledger transaction, together with the
+  record that it was read: a run stopped midway has applied exactly what it reports,
+  and a message read before (same Message-ID, else same bytes) changes nothing;
+- a message that cannot be parsed is reported and skipped; one that cannot be tied to
+  a partner without guessing is reported for a person; none is dropped silently;
+- the mailbox is read only; --mark flags the messages used as seen (Maildir, IMAP).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from ...errors import DossierError
+from ...files import display_path
+from ...manifest.load import load_publication
+from ...project import Project
+from ..ledger import Ledger
+from ..manage import project_ledger
+from ..partners import load_partners
+from ..suppression import SOFT_BOUNCE_LIMIT, SuppressionList
+from ..tokens import secret_from_environ, token_index
+from .classify import Known, Verdict, classify, header, parse
+from .imap import ImapConfig, ImapSource
+from .report import Entry, InboxReport
+from .sources import MailboxMessage, MaildirSource, MboxSource, Source
+
+__all__ = ["InboxReport", "read_inbox"]
+
+
+def read_inbox(project: Project, *, mbox: Path | None = None, maildir: Path | None = None, folder: str = "INBOX",
+               mark: bool = False, partners_files: Sequence[Path] = (), ledger: Path | None = None) -> InboxReport:
+    """Read every message of the mailbox and apply what it asks to the suppression list."""
+    if mbox is not None and maildir is not None:
+        raise DossierError("give one mailbox: --mbox FILE or --maildir DIR (or neither, for IMAP)")
+    if mark and mbox is not None:
+        raise DossierError("--mark flags messages in a Maildir folder or over IMAP: an mbox file is only read")
+    bounce_address = load_publication(project).mail.bounce_address
+    secret = secret_from_environ()
+    listed = {p.key for f in partners_files for p in load_partners(f, display_path(f, Path.cwd()))}
+    path, shown = project_ledger(project, ledger)
+    source = _open_source(mbox, maildir, folder, mark)
+    report = InboxReport(source.name, shown)
+    try:
+        with Ledger.open(path, shown) as book:
+            stops = SuppressionList(book)
+            known = _known(stops, secret, listed, bounce_address)
+            for message in source.messages():
+                entry = _handle(message, known, stops)
+                report.entries.append(entry)
+                if mark and entry.used:
+                    source.mark(message)
+                    report.marked += 1
+    finally:
+        report.reconnects = getattr(source, "reconnects", 0)
+        source.close()
+    return report
+
+
+def _open_source(mbox: Path | None, maildir: Path | None, folder: str, mark: bool) -> Source:
+    if mbox is not None:
+        return MboxSource(mbox)
+    if maildir is not None:
+        return MaildirSource(maildir)
+    return ImapSource(ImapConfig.from_environ(), folder, writable=mark)
+
+
+def _known(stops: SuppressionList, secret: bytes | None, listed: set[str], bounce_address: str | None) -> Known:
+    sent = stops.sent()
+    numeros: dict[str, list[int]] = defaultdict(list)
+    for issue, address, _ in sent:
+        numeros[address].append(issue)
+    return Known(
+        tokens=token_index(secret, [(issue, address) for issue, address, _ in sent]),
+        message_ids={message_id: (issue, address) for issue, address, message_id in sent if message_id},
+        sent=dict(numeros),
+        listed=listed,
+        bounce_address=bounce_address,
+    )
+
+
+def _handle(message: MailboxMessage, known: Known, stops: SuppressionList) -> Entry:
+    try:
+        parsed = parse(message.raw)
+        message_id = header(parsed, "message-id")
+        key = message_id or "sha256:" + hashlib.sha256(message.raw).hexdigest()
+        if stops.seen(key):
+            return Entry(message.where, Verdict("ignored", "read by an earlier run: nothing changed"), "already read")
+        verdict = classify(parsed, known)
+    except DossierError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - untrusted input: a message no parser expected must not stop the run
+        return Entry(message.where, Verdict("unreadable", f"cannot be parsed ({type(exc).__name__}: {exc}): skipped"),
+                     "unreadable")
+    source = f"dossier inbox: {message.where} {message_id}".strip()
+    with stops.transaction():
+        entry = _apply(message.where, verdict, stops, source)
+        if entry.used:
+            stops.mark_seen(key, entry.outcome)
+    return entry
+
+
+def _apply(where: str, verdict: Verdict, stops: SuppressionList, source: str) -> Entry:
+    reasons = {"unsubscribe": "unsubscribed", "hard bounce": "bounced", "complaint": "complained"}
+    if verdict.action in reasons or verdict.action == "soft bounce":
+        assert verdict.address is not None
+        previous = stops.get(verdict.address)
+        if previous is not None:
+            return Entry(where, verdict, "already suppressed", f"{previous.why} since {previous.at}")
+    if verdict.action in reasons:
+        stops.suppress(verdict.address, reasons[verdict.action], source, verdict.why)
+        return Entry(where, verdict, reasons[verdict.action])
+    if verdict.action == "soft bounce":
+        issue = verdict.issue if verdict.issue is not None else 0
+        streak = stops.record_soft_bounce(verdict.address, issue, source, verdict.why)
+        if streak >= SOFT_BOUNCE_LIMIT:
+            stops.suppress(verdict.address, "bounced", source, f"{streak} numéros in a row refused for now ({verdict.why})")
+            return Entry(where, verdict, "bounced", f"{streak} temporary failures in a row")
+        return Entry(where, verdict, "soft bounce counted", f"numéro {issue}, {streak} of {SOFT_BOUNCE_LIMIT} in a row")
+    outcome = {"review": "for review", "unclassified": "not classified"}.get(verdict.action, verdict.action)
+    return Entry(where, verdict, outcome)

@@ -1,0 +1,94 @@
+"""The suppression list's commands: ``dossier unsubscribe``, ``resubscribe`` and ``suppressed``.
+
+They work on the project's ledger (``mail.ledger`` of publication.yaml, or --ledger),
+need no numéro, and write nothing unless every address given is valid: a list file
+is read (and checked) like a partner list. Each act is logged with its source.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import DossierError
+from ..files import display_path
+from ..manifest.load import load_publication
+from ..manifest.model import email_address
+from ..project import Project
+from .ledger import Ledger
+from .mailing import resolve_ledger_path
+from .partners import load_partners
+from .suppression import SuppressionList
+
+
+def project_ledger(project: Project, override: Path | None) -> tuple[Path, str]:
+    """The ledger's path (from --ledger, else publication.yaml's mail.ledger) and its name as shown."""
+    path = resolve_ledger_path(project, load_publication(project).mail, override)
+    return path, display_path(path, project.root)
+
+
+def unsubscribe(project: Project, addresses: Sequence[str], list_file: Path | None, *,
+                reason: str | None = None, ledger: Path | None = None) -> list[str]:
+    """Suppress each address (why: manual); one line per address, then a count."""
+    wanted = [(_address(text), "dossier unsubscribe") for text in addresses]
+    if list_file is not None:
+        partners = load_partners(list_file, display_path(list_file, Path.cwd()))
+        wanted += [(p.email, f"dossier unsubscribe --file {partners.shown}:{p.line}") for p in partners]
+    if not wanted:
+        raise DossierError("give the addresses to unsubscribe, or --file LIST (a .csv or .yaml list)")
+    path, shown = project_ledger(project, ledger)
+    out = []
+    with Ledger.open(path, shown) as book:
+        stops = SuppressionList(book)
+        with stops.transaction():
+            for address, source in wanted:
+                previous = stops.get(address)
+                if stops.suppress(address, "manual", source, reason):
+                    out.append(f"{address}: suppressed (manual{': ' + reason if reason else ''})")
+                else:
+                    assert previous is not None
+                    out.append(f"{address}: already suppressed ({previous.why}, {previous.at})")
+    added = sum(1 for line in out if ": suppressed (" in line)
+    out.append(f"{added} added to the suppression list in {shown}; no numéro will be sent to them")
+    return out
+
+
+def resubscribe(project: Project, address: str, *, ledger: Path | None = None) -> str:
+    """Take an address off the list again: an explicit act, logged."""
+    address = _address(address)
+    path, shown = project_ledger(project, ledger)
+    with Ledger.open(path, shown) as book:
+        stops = SuppressionList(book)
+        with stops.transaction():
+            previous = stops.resubscribe(address, "dossier resubscribe")
+    if previous is None:
+        return f"{address}: not on the suppression list: nothing to do"
+    return (f"{address}: resubscribed (was {previous.why} on {previous.at}, from {previous.source}); "
+            f"later numéros will be sent to it")
+
+
+def suppressed(project: Project, *, as_csv: bool = False, ledger: Path | None = None) -> str:
+    """The list, as a table or as CSV (an email column: ``unsubscribe --file`` reads it back)."""
+    path, shown = project_ledger(project, ledger)
+    with Ledger.read(path, shown) as book:
+        rows = list(SuppressionList(book).all().values())
+    if as_csv:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(("email", "why", "at", "source", "detail"))
+        writer.writerows((r.address, r.why, r.at, r.source, r.detail or "") for r in rows)
+        return out.getvalue().rstrip("\n")
+    if not rows:
+        return f"the suppression list in {shown} is empty"
+    width = max(len(r.address) for r in rows)
+    lines = [f"{r.address:<{width}}  {r.why:<12}  {r.at}  {r.source}{': ' + r.detail if r.detail else ''}" for r in rows]
+    return "\n".join([*lines, f"{len(rows)} suppressed addresses in {shown}"])
+
+
+def _address(text: str) -> str:
+    try:
+        return email_address(text)
+    except ValueError as exc:
+        raise DossierError(f"{text}: {exc}") from None

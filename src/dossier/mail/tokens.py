@@ -1,0 +1,93 @@
+"""Per-message tokens and VERP addresses: who a reply or a bounce is about, without guessing.
+
+A token is an HMAC-SHA256 of the numéro and the lower-cased address, keyed with
+DOSSIER_SECRET (an environment variable: never in the repository), cut to 20 base32
+characters (100 bits). It cannot be guessed without the secret, and it is only
+honoured for a message the ledger records as sent: the numéro and address it was
+made for. Without DOSSIER_SECRET messages carry no token (replies are then matched
+by their sender's address only).
+
+VERP: with ``mail.bounce_address`` set (bounces@example.org), the message to
+jean@example.net goes with the envelope sender bounces+jean=example.net@example.org,
+so a returned message says by its own address whom it is about.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Mapping
+
+from ..errors import DossierError
+
+SECRET_VARIABLE = "DOSSIER_SECRET"
+MIN_SECRET_LENGTH = 16
+TOKEN_LENGTH = 20
+UNSUBSCRIBE_PREFIX = "unsubscribe-"
+MAX_LOCAL_PART = 64  # RFC 5321: a longer VERP local part would be refused
+
+
+def secret_from_environ(environ: Mapping[str, str] | None = None) -> bytes | None:
+    """DOSSIER_SECRET as bytes, None when unset; a secret too short to protect anything is an error."""
+    value = (os.environ if environ is None else environ).get(SECRET_VARIABLE, "")
+    if not value:
+        return None
+    if len(value) < MIN_SECRET_LENGTH:
+        raise DossierError(
+            f"{SECRET_VARIABLE} is too short ({len(value)} characters): use at least {MIN_SECRET_LENGTH} random "
+            "characters, e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return value.encode("utf-8")
+
+
+def token(secret: bytes, issue: int, address: str) -> str:
+    """The token of numéro ``issue``'s message to ``address``."""
+    mac = hmac.new(secret, f"dossier\n{issue}\n{address.lower()}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(mac).decode("ascii").lower()[:TOKEN_LENGTH]
+
+
+def token_index(secret: bytes | None, sent: list[tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """Every token that may be honoured, with its (numéro, address): those of the messages sent."""
+    if secret is None:
+        return {}
+    return {token(secret, issue, address): (issue, address) for issue, address in sent}
+
+
+def verp_address(bounce_address: str, recipient: str) -> str:
+    """bounces@example.org and jean@example.net → bounces+jean=example.net@example.org (or the plain address if too long)."""
+    local, _, domain = bounce_address.rpartition("@")
+    recipient_local, _, recipient_domain = recipient.rpartition("@")
+    verp_local = f"{local}+{recipient_local}={recipient_domain}"
+    return f"{verp_local}@{domain}" if len(verp_local) <= MAX_LOCAL_PART else bounce_address
+
+
+def verp_recipient(bounce_address: str, address: str) -> str | None:
+    """The recipient a VERP address names (lower-cased), None when it is not one of ``bounce_address``'s."""
+    local, _, domain = bounce_address.lower().rpartition("@")
+    their_local, _, their_domain = address.strip().strip("<>").lower().rpartition("@")
+    if their_domain != domain or not their_local.startswith(local + "+"):
+        return None
+    recipient_local, equals, recipient_domain = their_local[len(local) + 1:].rpartition("=")
+    if not equals or not recipient_local or "." not in recipient_domain:
+        return None
+    return f"{recipient_local}@{recipient_domain}"
+
+
+RECIPIENT_HEADER = "X-Dossier-Recipient"
+
+
+def recipient_header(issue: int, address: str, recipient_token: str | None) -> str:
+    """X-Dossier-Recipient's value: 'jean@example.net; numero=3; token=…'."""
+    value = f"{address}; numero={issue}"
+    return f"{value}; token={recipient_token}" if recipient_token else value
+
+
+def parse_recipient_header(value: str) -> tuple[str, int | None, str | None]:
+    """(address, numéro, token) from X-Dossier-Recipient; missing parts are None."""
+    address, *params = (part.strip() for part in str(value).split(";"))
+    fields = dict(param.partition("=")[::2] for param in params)
+    number = fields.get("numero", "")
+    return address.lower(), int(number) if re.fullmatch(r"[0-9]{1,4}", number) else None, fields.get("token") or None
