@@ -50,6 +50,6 @@ def test_a_real_dsn_suppresses_the_unknown_address(project: Path, exim: Exim, se
     assert result.stdout.splitlines()[0] == f"  {exim.bounces}#1: nobody-here@example.org: bounced: 5.0.0 failure ({how})"
     listing = run("suppressed").stdout.splitlines()
     assert listing[0].startswith("nobody-here@example.org  bounced ")
-    assert listing[-1] == "1 suppressed addresses in .dossier/deliveries.sqlite"
+    assert listing[-1] == "1 suppressed address in .dossier/deliveries.sqlite"
     again = run("send", "3", "--partners", "fake-partners.csv", "--status")
     assert again.stdout.splitlines()[-1] == "2 sent, 0 failed, 0 pending"

@@ -242,7 +242,7 @@ def test_maildir_read_only_then_marked(project: Path, ledger: Path) -> None:
     assert run("inbox", "--maildir", "Maildir").exit_code == 0
     assert sorted(p.relative_to(project) for p in (project / "Maildir").rglob("*") if p.is_file()) == before
     marked = run("inbox", "--maildir", "Maildir", "--mark")
-    assert "  1 messages used flagged as seen" in marked.stdout.splitlines()
+    assert "  1 message used flagged as seen" in marked.stdout.splitlines()
     flags = {message["Message-ID"]: message.get_flags() for message in mailbox.Maildir(project / "Maildir").values()}
     assert flags == {"<dsn-gmail-550@example.net>": "S", "<q@x>": ""}
 

@@ -77,7 +77,7 @@ def test_reading_over_imap_changes_nothing_in_the_mailbox(project: Path, dovecot
         "('Une question sur le dossier'): left for a person",
         "inbox: 3 messages read from INBOX on 127.0.0.1: 1 unsubscribed, 1 bounced, 1 not classified; "
         "suppression list in .dossier/deliveries.sqlite",
-        "  1 messages are left for a person: read them in the mailbox",
+        "  1 message is left for a person: read it in the mailbox",
     ]
     assert dovecot.PASSWORD not in result.output
     assert seen_flags(dovecot) == [False, False, False], "read-only: nothing flagged"
@@ -104,7 +104,7 @@ def test_a_dropped_connection_is_reopened_and_reading_goes_on(project: Path, dov
     assert proxy.cut == 1
     lines = result.stdout.splitlines()
     assert lines[3].startswith("inbox: 3 messages read from INBOX on 127.0.0.1: 1 unsubscribed, 1 bounced, 1 not classified")
-    assert "  the connection to the mailbox was lost and reopened 1 times" in lines
+    assert "  the connection to the mailbox was lost and reopened 1 time" in lines
 
 
 def test_a_connection_that_keeps_dropping_is_one_line_and_keeps_what_was_read(

@@ -199,10 +199,10 @@ def _connect(shown: str, uri: str) -> sqlite3.Connection:
 def _check_version(shown: str, db: sqlite3.Connection) -> None:
     (version,) = db.execute("PRAGMA user_version").fetchone()
     if version > SCHEMA_VERSION:
-        raise DossierError(
-            f"{shown}: this delivery ledger was written by a newer version of dossier (schema {version}, "
-            f"this one knows {SCHEMA_VERSION}): update dossier (scripts/install) before sending"
-        )
+        raise DossierError(_(
+            "{ledger}: this delivery ledger was written by a newer version of dossier (schema {version}, this one "
+            "knows {known}): update dossier (scripts/install) before sending"
+        ).format(ledger=shown, version=version, known=SCHEMA_VERSION))
 
 
 def not_a_ledger(shown: str, exc: Exception) -> DossierError:

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from ..errors import DossierError
 from ..files import display_path
+from ..i18n import _, ngettext
 from ..manifest.load import load_publication
 from ..manifest.model import email_address
 from ..project import Project
 from .ledger import Ledger
 from .mailing import resolve_ledger_path
 from .partners import load_partners
-from .suppression import SuppressionList
+from .suppression import SuppressionList, reason_label
 
 
 def project_ledger(project: Project, override: Path | None) -> tuple[Path, str]:
@@ -37,21 +38,25 @@ def unsubscribe(project: Project, addresses: Sequence[str], list_file: Path | No
         partners = load_partners(list_file, display_path(list_file, Path.cwd()))
         wanted += [(p.email, f"dossier unsubscribe --file {partners.shown}:{p.line}") for p in partners]
     if not wanted:
-        raise DossierError("give the addresses to unsubscribe, or --file LIST (a .csv or .yaml list)")
+        raise DossierError(_("give the addresses to unsubscribe, or --file LIST (a .csv or .yaml list)"))
     path, shown = project_ledger(project, ledger)
-    out = []
+    out, added = [], 0
     with Ledger.open(path, shown) as book:
         stops = SuppressionList(book)
         with stops.transaction():
             for address, source in wanted:
                 previous = stops.get(address)
                 if stops.suppress(address, "manual", source, reason):
-                    out.append(f"{address}: suppressed (manual{': ' + reason if reason else ''})")
+                    added += 1
+                    why = f"{reason_label('manual')}: {reason}" if reason else reason_label("manual")
+                    out.append(_("{address}: suppressed ({why})").format(address=address, why=why))
                 else:
                     assert previous is not None
-                    out.append(f"{address}: already suppressed ({previous.why}, {previous.at})")
-    added = sum(1 for line in out if ": suppressed (" in line)
-    out.append(f"{added} added to the suppression list in {shown}; no numéro will be sent to them")
+                    out.append(_("{address}: already suppressed ({why}, {at})").format(
+                        address=address, why=reason_label(previous.why), at=previous.at))
+    out.append(ngettext("{count} added to the suppression list in {ledger}; no numéro will be sent to it",
+                        "{count} added to the suppression list in {ledger}; no numéro will be sent to them",
+                        added).format(count=added, ledger=shown))
     return out
 
 
@@ -64,9 +69,9 @@ def resubscribe(project: Project, address: str, *, ledger: Path | None = None) -
         with stops.transaction():
             previous = stops.resubscribe(address, "dossier resubscribe")
     if previous is None:
-        return f"{address}: not on the suppression list: nothing to do"
-    return (f"{address}: resubscribed (was {previous.why} on {previous.at}, from {previous.source}); "
-            f"later numéros will be sent to it")
+        return _("{address}: not on the suppression list: nothing to do").format(address=address)
+    return (_("{address}: resubscribed (was {why} on {at}, from {source}); later numéros will be sent to it").format(
+        address=address, why=previous.why, at=previous.at, source=previous.source))
 
 
 def suppressed(project: Project, *, as_csv: bool = False, ledger: Path | None = None) -> str:
@@ -81,14 +86,18 @@ def suppressed(project: Project, *, as_csv: bool = False, ledger: Path | None = 
         writer.writerows((r.address, r.why, r.at, r.source, r.detail or "") for r in rows)
         return out.getvalue().rstrip("\n")
     if not rows:
-        return f"the suppression list in {shown} is empty"
+        return _("the suppression list in {shown} is empty").format(shown=shown)
     width = max(len(r.address) for r in rows)
-    lines = [f"{r.address:<{width}}  {r.why:<12}  {r.at}  {r.source}{': ' + r.detail if r.detail else ''}" for r in rows]
-    return "\n".join([*lines, f"{len(rows)} suppressed addresses in {shown}"])
+    why_width = max(12, *(len(reason_label(r.why)) for r in rows))
+    lines = [f"{r.address:<{width}}  {reason_label(r.why):<{why_width}}  {r.at}  {r.source}"
+             f"{': ' + r.detail if r.detail else ''}" for r in rows]
+    total = ngettext("{count} suppressed address in {ledger}", "{count} suppressed addresses in {ledger}",
+                     len(rows)).format(count=len(rows), ledger=shown)
+    return "\n".join([*lines, total])
 
 
 def _address(text: str) -> str:
     try:
         return email_address(text)
     except ValueError as exc:
-        raise DossierError(f"{text}: {exc}") from None
+        raise DossierError(f"{text}: {exc}") from None  # exc: a translated message

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import DossierError
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -103,7 +104,8 @@ class SuppressionList:
             with self._db:
                 yield
         except sqlite3.Error as exc:
-            raise DossierError(f"{self.shown}: cannot write to the delivery ledger ({exc}): nothing was changed") from None
+            raise DossierError(_("{ledger}: cannot write to the delivery ledger ({error}): nothing was changed").format(
+                ledger=self.shown, error=exc)) from None
 
     def all(self) -> dict[str, Suppression]:
         """Every suppressed address (lower-cased), oldest first."""
@@ -177,7 +179,18 @@ def skipped_summary(reasons: Iterable[str]) -> str | None:
     if not counts:
         return None
     ordered = sorted(counts.items(), key=lambda item: (-item[1], REASONS.index(item[0])))
-    return f"{sum(counts.values())} skipped: " + ", ".join(f"{why} {n}" for why, n in ordered)
+    return _("{count} skipped: {reasons}").format(
+        count=sum(counts.values()), reasons=", ".join(f"{reason_label(why)} {n}" for why, n in ordered))
+
+
+# The reasons as people read them (the ledger stores the English keys).
+REASON_LABELS = {"unsubscribed": N_("unsubscribed"), "bounced": N_("bounced"), "complained": N_("complained"),
+                 "manual": N_("manual")}
+
+
+def reason_label(why: str) -> str:
+    """Why an address is on the list, in the run's language."""
+    return _(REASON_LABELS[why]) if why in REASON_LABELS else why
 
 
 def _now() -> str:

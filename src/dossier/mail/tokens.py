@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 
 from ..errors import DossierError
+from ..i18n import _
 
 SECRET_VARIABLE = "DOSSIER_SECRET"
 MIN_SECRET_LENGTH = 16
@@ -37,8 +38,9 @@ def secret_from_environ(environ: Mapping[str, str] | None = None) -> bytes | Non
         return None
     if len(value) < MIN_SECRET_LENGTH:
         raise DossierError(
-            f"{SECRET_VARIABLE} is too short ({len(value)} characters): use at least {MIN_SECRET_LENGTH} random "
-            "characters, e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            _("{variable} is too short ({count} characters): use at least {minimum} random characters, e.g. the "
+              "output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'").format(
+                variable=SECRET_VARIABLE, count=len(value), minimum=MIN_SECRET_LENGTH)
         )
     return value.encode("utf-8")
 
@@ -58,16 +60,16 @@ def token_index(secret: bytes | None, sent: list[tuple[int, str]]) -> dict[str, 
 
 def verp_address(bounce_address: str, recipient: str) -> str:
     """bounces@example.org and jean@example.net → bounces+jean=example.net@example.org (or the plain address if too long)."""
-    local, _, domain = bounce_address.rpartition("@")
-    recipient_local, _, recipient_domain = recipient.rpartition("@")
+    local, _at, domain = bounce_address.rpartition("@")
+    recipient_local, _at, recipient_domain = recipient.rpartition("@")
     verp_local = f"{local}+{recipient_local}={recipient_domain}"
     return f"{verp_local}@{domain}" if len(verp_local) <= MAX_LOCAL_PART else bounce_address
 
 
 def verp_recipient(bounce_address: str, address: str) -> str | None:
     """The recipient a VERP address names (lower-cased), None when it is not one of ``bounce_address``'s."""
-    local, _, domain = bounce_address.lower().rpartition("@")
-    their_local, _, their_domain = address.strip().strip("<>").lower().rpartition("@")
+    local, _at, domain = bounce_address.lower().rpartition("@")
+    their_local, _at, their_domain = address.strip().strip("<>").lower().rpartition("@")
     if their_domain != domain or not their_local.startswith(local + "+"):
         return None
     recipient_local, equals, recipient_domain = their_local[len(local) + 1:].rpartition("=")

@@ -20,12 +20,13 @@ from pathlib import Path
 
 from ...errors import DossierError
 from ...files import display_path
+from ...i18n import _
 from ...manifest.load import load_publication
 from ...project import Project
 from ..ledger import Ledger
 from ..manage import project_ledger
 from ..partners import load_partners
-from ..suppression import SOFT_BOUNCE_LIMIT, SuppressionList
+from ..suppression import SOFT_BOUNCE_LIMIT, SuppressionList, reason_label
 from ..tokens import secret_from_environ, token_index
 from .classify import Known, Verdict, classify, header, parse
 from .imap import ImapConfig, ImapSource
@@ -39,9 +40,9 @@ def read_inbox(project: Project, *, mbox: Path | None = None, maildir: Path | No
                mark: bool = False, partners_files: Sequence[Path] = (), ledger: Path | None = None) -> InboxReport:
     """Read every message of the mailbox and apply what it asks to the suppression list."""
     if mbox is not None and maildir is not None:
-        raise DossierError("give one mailbox: --mbox FILE or --maildir DIR (or neither, for IMAP)")
+        raise DossierError(_("give one mailbox: --mbox FILE or --maildir DIR (or neither, for IMAP)"))
     if mark and mbox is not None:
-        raise DossierError("--mark flags messages in a Maildir folder or over IMAP: an mbox file is only read")
+        raise DossierError(_("--mark flags messages in a Maildir folder or over IMAP: an mbox file is only read"))
     bounce_address = load_publication(project).mail.bounce_address
     secret = secret_from_environ()
     listed = {p.key for f in partners_files for p in load_partners(f, display_path(f, Path.cwd()))}
@@ -75,10 +76,10 @@ def _open_source(mbox: Path | None, maildir: Path | None, folder: str, mark: boo
 def _known(stops: SuppressionList, secret: bytes | None, listed: set[str], bounce_address: str | None) -> Known:
     sent = stops.sent()
     numeros: dict[str, list[int]] = defaultdict(list)
-    for issue, address, _ in sent:
+    for issue, address, _message_id in sent:
         numeros[address].append(issue)
     return Known(
-        tokens=token_index(secret, [(issue, address) for issue, address, _ in sent]),
+        tokens=token_index(secret, [(issue, address) for issue, address, _message_id in sent]),
         message_ids={message_id: (issue, address) for issue, address, message_id in sent if message_id},
         sent=dict(numeros),
         listed=listed,
@@ -92,13 +93,13 @@ def _handle(message: MailboxMessage, known: Known, stops: SuppressionList) -> En
         message_id = header(parsed, "message-id")
         key = message_id or "sha256:" + hashlib.sha256(message.raw).hexdigest()
         if stops.seen(key):
-            return Entry(message.where, Verdict("ignored", "read by an earlier run: nothing changed"), "already read")
+            return Entry(message.where, Verdict("ignored", _("read by an earlier run: nothing changed")), "already read")
         verdict = classify(parsed, known)
     except DossierError:
         raise
     except Exception as exc:  # noqa: BLE001 - untrusted input: a message no parser expected must not stop the run
-        return Entry(message.where, Verdict("unreadable", f"cannot be parsed ({type(exc).__name__}: {exc}): skipped"),
-                     "unreadable")
+        why = _("cannot be parsed ({error}): skipped").format(error=f"{type(exc).__name__}: {exc}")
+        return Entry(message.where, Verdict("unreadable", why), "unreadable")
     source = f"dossier inbox: {message.where} {message_id}".strip()
     with stops.transaction():
         entry = _apply(message.where, verdict, stops, source)
@@ -113,7 +114,8 @@ def _apply(where: str, verdict: Verdict, stops: SuppressionList, source: str) ->
         assert verdict.address is not None
         previous = stops.get(verdict.address)
         if previous is not None:
-            return Entry(where, verdict, "already suppressed", f"{previous.why} since {previous.at}")
+            return Entry(where, verdict, "already suppressed", _("{why} since {at}").format(
+                why=reason_label(previous.why), at=previous.at))
     if verdict.action in reasons:
         stops.suppress(verdict.address, reasons[verdict.action], source, verdict.why)
         return Entry(where, verdict, reasons[verdict.action])
@@ -121,8 +123,10 @@ def _apply(where: str, verdict: Verdict, stops: SuppressionList, source: str) ->
         issue = verdict.issue if verdict.issue is not None else 0
         streak = stops.record_soft_bounce(verdict.address, issue, source, verdict.why)
         if streak >= SOFT_BOUNCE_LIMIT:
-            stops.suppress(verdict.address, "bounced", source, f"{streak} numéros in a row refused for now ({verdict.why})")
-            return Entry(where, verdict, "bounced", f"{streak} temporary failures in a row")
-        return Entry(where, verdict, "soft bounce counted", f"numéro {issue}, {streak} of {SOFT_BOUNCE_LIMIT} in a row")
+            detail = _("{count} numéros in a row refused for now ({why})").format(count=streak, why=verdict.why)
+            stops.suppress(verdict.address, "bounced", source, detail)
+            return Entry(where, verdict, "bounced", _("{count} temporary failures in a row").format(count=streak))
+        return Entry(where, verdict, "soft bounce counted", _("numéro {number}, {count} of {limit} in a row").format(
+            number=issue, count=streak, limit=SOFT_BOUNCE_LIMIT))
     outcome = {"review": "for review", "unclassified": "not classified"}.get(verdict.action, verdict.action)
     return Entry(where, verdict, outcome)

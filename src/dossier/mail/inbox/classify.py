@@ -20,6 +20,7 @@ from email.utils import getaddresses, parseaddr
 
 from flufl.bounce import all_failures
 
+from ...i18n import _
 from ..tokens import RECIPIENT_HEADER, UNSUBSCRIBE_PREFIX, parse_recipient_header, verp_recipient
 
 TOKEN_IN_TEXT = re.compile(re.escape(UNSUBSCRIBE_PREFIX) + r"([a-z2-7]{20})\b", re.IGNORECASE)
@@ -61,7 +62,7 @@ def parse(raw: bytes) -> Message:
     """The message, or ValueError when it has no headers at all (not a mail message)."""
     message = email.message_from_bytes(raw)
     if not raw.strip() or not message.keys():
-        raise ValueError("not a mail message (no header)")
+        raise ValueError(_("not a mail message (no header)"))
     return message
 
 
@@ -74,7 +75,8 @@ def classify(message: Message, known: Known) -> Verdict:
         return bounce
     if _is_auto_reply(message):
         sender = parseaddr(header(message, "from"))[1].lower() or None
-        return Verdict("ignored", f"automatic reply ({header(message, 'subject')!r}): nothing to do", sender)
+        return Verdict("ignored", _("automatic reply ({subject!r}): nothing to do").format(subject=header(message, "subject")),
+                       sender)
     return _request(message, known)
 
 
@@ -88,16 +90,20 @@ def _bounce(message: Message, known: Known) -> Verdict | None:
         return None
     found = _bounced_recipient(message, known, temporary | permanent)
     if found is None:
-        named = ", ".join(sorted(temporary | permanent)) or "no address"
-        return Verdict("review", f"a bounce about {named}, not a message the ledger records as sent: left for a person")
+        named = ", ".join(sorted(temporary | permanent)) or _("no address")
+        return Verdict("review", _("a bounce about {named}, not a message the ledger records as sent: left for a person")
+                       .format(named=named))
     address, issue, how = found
     code = _status_code(message, address)
     if code and code.startswith("2"):
-        return Verdict("ignored", f"a delivery report ({code}: delivered or relayed), not a failure", address, issue)
+        return Verdict("ignored", _("a delivery report ({code}: delivered or relayed), not a failure").format(code=code),
+                       address, issue)
     if not (temporary or permanent or code):
-        return Verdict("review", f"an error report about {address} that says no failure: left for a person", address)
+        return Verdict("review", _("an error report about {address} that says no failure: left for a person").format(
+            address=address), address)
     hard = code.startswith("5") if code else (address in permanent or (not temporary and bool(permanent)))
-    detail = f"{code or ('permanent' if hard else 'temporary')} failure ({how})"
+    kind = code or (_("permanent") if hard else _("temporary"))
+    detail = _("{kind} failure ({how})").format(kind=kind, how=how)
     return Verdict("hard bounce" if hard else "soft bounce", detail, address, issue)
 
 
@@ -111,13 +117,13 @@ def _bounced_recipient(message: Message, known: Known, detected: set[str]) -> tu
             return found
     if known.bounce_address:
         for name in ("delivered-to", "x-original-to", "envelope-to", "to"):
-            for _, value in getaddresses(message.get_all(name, [])):
+            for _display_name, value in getaddresses(message.get_all(name, [])):
                 address = verp_recipient(known.bounce_address, value)
                 if address in known.sent:
-                    return address, known.latest(address), "returned to its VERP address"
+                    return address, known.latest(address), _("returned to its VERP address")
     for address in sorted(detected):
         if address in known.sent:
-            return address, known.latest(address), "named by the bounce"
+            return address, known.latest(address), _("named by the bounce")
     return None
 
 
@@ -126,11 +132,11 @@ def _recipient_from_headers(returned: Message, known: Known) -> tuple[str, int |
     if value is not None:
         address, issue, recipient_token = parse_recipient_header(str(value))
         if recipient_token and known.tokens.get(recipient_token) == (issue, address):
-            return address, issue, f"its {RECIPIENT_HEADER} token"
+            return address, issue, _("its {header} token").format(header=RECIPIENT_HEADER)
     message_id = str(returned.get("message-id", "")).strip()
     if message_id in known.message_ids:
         issue, address = known.message_ids[message_id]
-        return address, issue, "its Message-ID in the ledger"
+        return address, issue, _("its Message-ID in the ledger")
     return None
 
 
@@ -165,8 +171,8 @@ def _complaint(message: Message, known: Known) -> Verdict:
         found = _recipient_from_headers(returned, known)
         if found is not None:
             address, issue, how = found
-            return Verdict("complaint", f"marked as spam (feedback report; {how})", address, issue)
-    return Verdict("review", "a spam complaint about a message the ledger does not know: left for a person")
+            return Verdict("complaint", _("marked as spam (feedback report; {how})").format(how=how), address, issue)
+    return Verdict("review", _("a spam complaint about a message the ledger does not know: left for a person"))
 
 
 def _request(message: Message, known: Known) -> Verdict:
@@ -176,18 +182,19 @@ def _request(message: Message, known: Known) -> Verdict:
     if match:
         found = known.tokens.get(match.group(1).lower())
         if found is None:
-            return Verdict("ignored", "an unsubscribe token that is not honoured (forged, from a test copy, or for a "
-                           "message never sent): nothing changed", sender or None)
+            return Verdict("ignored", _("an unsubscribe token that is not honoured (forged, from a test copy, or for a "
+                                        "message never sent): nothing changed"), sender or None)
         issue, address = found
-        via = "" if sender == address else f", sent from {sender or 'an unknown address'}"
-        return Verdict("unsubscribe", f"unsubscribe link of numéro {issue} (its token){via}", address, issue)
+        via = "" if sender == address else _(", sent from {sender}").format(sender=sender or _("an unknown address"))
+        return Verdict("unsubscribe", _("unsubscribe link of numéro {issue} (its token){via}").format(issue=issue, via=via),
+                       address, issue)
     if PLAIN_REQUEST.search(subject) or PLAIN_REQUEST.search(_first_text(message)):
         if sender in known.sent or sender in known.listed:
-            return Verdict("unsubscribe", "asked by mail from their own address", sender, known.latest(sender))
-        return Verdict("review", f"asks to unsubscribe, but {sender or 'the sender'} is on no list: left for a person",
-                       sender or None)
-    return Verdict("unclassified", f"neither a bounce nor an unsubscribe request ({subject!r}): left for a person",
-                   sender or None)
+            return Verdict("unsubscribe", _("asked by mail from their own address"), sender, known.latest(sender))
+        return Verdict("review", _("asks to unsubscribe, but {sender} is on no list: left for a person").format(
+            sender=sender or _("the sender")), sender or None)
+    return Verdict("unclassified", _("neither a bounce nor an unsubscribe request ({subject!r}): left for a person").format(
+        subject=subject), sender or None)
 
 
 def _is_auto_reply(message: Message) -> bool:
@@ -219,7 +226,7 @@ def header(message: Message, name: str) -> str:
         return ""
     if isinstance(value, Header):  # raw 8-bit text (common, though not allowed): read as UTF-8
         text = "".join(chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
-                       for chunk, _ in decode_header(value))
+                       for chunk, _charset in decode_header(value))
     else:
         text = str(value)
     try:

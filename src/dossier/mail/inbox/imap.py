@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ...errors import DossierError
+from ...i18n import _
 from ...net import is_loopback
 from .sources import MailboxMessage
 
@@ -41,22 +42,22 @@ class ImapConfig:
         env = os.environ if environ is None else environ
         host = env.get("DOSSIER_IMAP_HOST", "").strip()
         if not host:
-            raise DossierError("give a mailbox: --mbox FILE, --maildir DIR, or IMAP with DOSSIER_IMAP_HOST, "
-                               "DOSSIER_IMAP_USER and DOSSIER_IMAP_PASSWORD set")
+            raise DossierError(_("give a mailbox: --mbox FILE, --maildir DIR, or IMAP with DOSSIER_IMAP_HOST, "
+                                 "DOSSIER_IMAP_USER and DOSSIER_IMAP_PASSWORD set"))
         security = env.get("DOSSIER_IMAP_SECURITY", "ssl").strip().lower() or "ssl"
         if security not in DEFAULT_PORTS:
-            raise DossierError(f"DOSSIER_IMAP_SECURITY={security}: not a security mode: use ssl (port 993), "
-                               "starttls (143) or none (a server on this machine only)")
+            raise DossierError(_("DOSSIER_IMAP_SECURITY={security}: not a security mode: use ssl (port 993), starttls "
+                                 "(143) or none (a server on this machine only)").format(security=security))
         port_text = env.get("DOSSIER_IMAP_PORT", "").strip()
         if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
-            raise DossierError(f"DOSSIER_IMAP_PORT={port_text}: not a port number: use e.g. 993")
+            raise DossierError(_("DOSSIER_IMAP_PORT={port}: not a port number: use e.g. 993").format(port=port_text))
         user = env.get("DOSSIER_IMAP_USER", "").strip()
         password = env.get("DOSSIER_IMAP_PASSWORD", "")
         if not user or not password:
-            raise DossierError("DOSSIER_IMAP_USER and DOSSIER_IMAP_PASSWORD must both be set to read the mailbox")
+            raise DossierError(_("DOSSIER_IMAP_USER and DOSSIER_IMAP_PASSWORD must both be set to read the mailbox"))
         if security == "none" and not is_loopback(host):
-            raise DossierError(f"DOSSIER_IMAP_SECURITY=none would send the password unencrypted to {host}: "
-                               "use ssl or starttls")
+            raise DossierError(_("DOSSIER_IMAP_SECURITY=none would send the password unencrypted to {host}: use ssl or "
+                                 "starttls").format(host=host))
         cafile = env.get("DOSSIER_IMAP_CAFILE", "").strip() or None
         return cls(host, int(port_text) if port_text else DEFAULT_PORTS[security], security, user, password, cafile)
 
@@ -102,9 +103,10 @@ class ImapSource:
                 self._drop()
                 failures += 1
                 if failures > RECONNECTS:
-                    raise DossierError(f"{self.config.host}:{self.config.port}: lost the connection to the mailbox "
-                                       f"{failures} times in a row ({exc or type(exc).__name__}): what was read is "
-                                       "recorded; run the same command again later to read the rest") from None
+                    raise DossierError(_("{server}: lost the connection to the mailbox {failures} times in a row "
+                                         "({error}): what was read is recorded; run the same command again later to "
+                                         "read the rest").format(server=f"{self.config.host}:{self.config.port}",
+                                                                 failures=failures, error=exc or type(exc).__name__)) from None
                 self.reconnects += 1
 
     def _session(self) -> imaplib.IMAP4:
@@ -126,7 +128,7 @@ class ImapSource:
     def _ok(self, reply: tuple[str, list]) -> list:
         status, data = reply
         if status != "OK":
-            raise DossierError(f"{self.name}: the server refused: {_text(data)}")
+            raise DossierError(_("{name}: the server refused: {reply}").format(name=self.name, reply=_text(data)))
         return data
 
     def _connect(self) -> imaplib.IMAP4:
@@ -141,29 +143,33 @@ class ImapSource:
                 if config.security == "starttls":
                     imap.starttls(ssl_context=context)
         except ssl.SSLCertVerificationError as exc:
-            raise DossierError(f"{config.host}:{config.port}: the server's certificate is not trusted "
-                               f"({exc.verify_message}): set DOSSIER_IMAP_CAFILE to your organisation's CA") from None
+            raise DossierError(_("{host}:{port}: the server's certificate is not trusted ({error}): set "
+                                 "DOSSIER_IMAP_CAFILE to your organisation's CA").format(
+                host=config.host, port=config.port, error=exc.verify_message)) from None
         except (OSError, imaplib.IMAP4.error) as exc:
             if self._validity is not None:
                 raise imaplib.IMAP4.abort(str(exc)) from None  # reconnecting: retried by _retrying
-            raise DossierError(f"{config.host}:{config.port}: cannot reach the mailbox ({exc})") from None
+            raise DossierError(_("{host}:{port}: cannot reach the mailbox ({error})").format(
+                host=config.host, port=config.port, error=exc)) from None
         try:
             imap.login(config.user, config.password)
         except imaplib.IMAP4.abort:
             raise
         except imaplib.IMAP4.error:
-            raise DossierError(f"{config.host}:{config.port}: login refused for {config.user}: "
-                               "check DOSSIER_IMAP_USER and DOSSIER_IMAP_PASSWORD") from None
+            raise DossierError(_("{host}:{port}: login refused for {user}: check DOSSIER_IMAP_USER and "
+                                 "DOSSIER_IMAP_PASSWORD").format(host=config.host, port=config.port, user=config.user)) from None
         self._select(imap)
         return imap
 
     def _select(self, imap: imaplib.IMAP4) -> None:
         status, data = imap.select(_quoted(self.folder), readonly=not self.writable)
         if status != "OK":
-            raise DossierError(f"{self.config.host}: no folder '{self.folder}' ({_text(data)}): check --folder")
+            raise DossierError(_("{host}: no folder '{folder}' ({reply}): check --folder").format(
+                host=self.config.host, folder=self.folder, reply=_text(data)))
         validity = (imap.untagged_responses.get("UIDVALIDITY") or [b""])[0]
         if self._validity is not None and validity != self._validity:
-            raise DossierError(f"{self.name}: the folder was recreated while reading it: run the same command again")
+            raise DossierError(_("{name}: the folder was recreated while reading it: run the same command again").format(
+                name=self.name))
         self._validity = validity
 
     def _drop(self) -> None:

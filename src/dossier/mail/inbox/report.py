@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ...i18n import N_, _, ngettext
 from .classify import Verdict
 
 # The summary's order; "used" outcomes are the ones --mark flags as seen.
 OUTCOMES = ("unsubscribed", "bounced", "complained", "soft bounce counted", "already suppressed", "already read",
             "for review", "not classified", "ignored", "unreadable")
 USED = {"unsubscribed", "bounced", "complained", "soft bounce counted", "already suppressed", "already read"}
+# The outcomes as the report names them, in the run's language.
+OUTCOME_LABELS = {
+    "unsubscribed": N_("unsubscribed"), "bounced": N_("bounced"), "complained": N_("complained"),
+    "soft bounce counted": N_("soft bounce counted"), "already suppressed": N_("already suppressed"),
+    "already read": N_("already read"), "for review": N_("for review"), "not classified": N_("not classified"),
+    "ignored": N_("ignored"), "unreadable": N_("unreadable"),
+}
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,8 @@ class Entry:
         return self.outcome in USED
 
     def line(self) -> str:
-        done = f"{self.outcome} ({self.note})" if self.note else self.outcome
+        outcome = _(OUTCOME_LABELS[self.outcome])
+        done = f"{outcome} ({self.note})" if self.note else outcome
         return f"  {self.where}: {self.verdict.address or '-'}: {done}: {self.verdict.why}"
 
 
@@ -40,15 +49,21 @@ class InboxReport:
     def lines(self) -> list[str]:
         out = [entry.line() for entry in self.entries if entry.outcome != "already read"]
         counts = Counter(entry.outcome for entry in self.entries)
-        parts = [f"{counts[name]} {name}" for name in OUTCOMES if counts[name]]
-        summary = f"inbox: {len(self.entries)} messages read from {self.source}"
+        parts = [f"{counts[name]} {_(OUTCOME_LABELS[name])}" for name in OUTCOMES if counts[name]]
+        summary = ngettext("inbox: {count} message read from {source}", "inbox: {count} messages read from {source}",
+                           len(self.entries)).format(count=len(self.entries), source=self.source)
         summary += f": {', '.join(parts)}" if parts else ""
-        out.append(f"{summary}; suppression list in {self.ledger}")
+        out.append(_("{summary}; suppression list in {ledger}").format(summary=summary, ledger=self.ledger))
         if self.marked:
-            out.append(f"  {self.marked} messages used flagged as seen")
+            out.append("  " + ngettext("{count} message used flagged as seen", "{count} messages used flagged as seen",
+                                       self.marked).format(count=self.marked))
         if self.reconnects:
-            out.append(f"  the connection to the mailbox was lost and reopened {self.reconnects} times")
+            out.append("  " + ngettext("the connection to the mailbox was lost and reopened {count} time",
+                                       "the connection to the mailbox was lost and reopened {count} times",
+                                       self.reconnects).format(count=self.reconnects))
         left = counts["for review"] + counts["not classified"] + counts["unreadable"]
         if left:
-            out.append(f"  {left} messages are left for a person: read them in the mailbox")
+            out.append("  " + ngettext("{count} message is left for a person: read it in the mailbox",
+                                       "{count} messages are left for a person: read them in the mailbox",
+                                       left).format(count=left))
         return out

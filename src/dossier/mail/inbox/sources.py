@@ -14,6 +14,7 @@ from typing import Protocol
 
 from ...errors import DossierError
 from ...files import display_path
+from ...i18n import _
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,12 @@ class MboxSource:
     def __init__(self, path: Path) -> None:
         self.name = display_path(path, Path.cwd())
         if not path.is_file():
-            raise DossierError(f"{self.name}: no such mbox file")
+            raise DossierError(_("{name}: no such mbox file").format(name=self.name))
         with path.open("rb") as head:
             start = head.read(5)
         if start and start != b"From ":
-            raise DossierError(f"{self.name}: not an mbox file (it must start with a 'From ' line): "
-                               "give a mailbox exported as mbox, or a Maildir folder with --maildir")
+            raise DossierError(_("{name}: not an mbox file (it must start with a 'From ' line): give a mailbox "
+                                 "exported as mbox, or a Maildir folder with --maildir").format(name=self.name))
         self._box = mailbox.mbox(path, create=False)
 
     def messages(self) -> Iterator[MailboxMessage]:
@@ -64,7 +65,7 @@ class MaildirSource:
     def __init__(self, path: Path) -> None:
         self.name = display_path(path, Path.cwd())
         if not all((path / sub).is_dir() for sub in ("new", "cur", "tmp")):
-            raise DossierError(f"{self.name}: not a Maildir folder (it must hold new/, cur/ and tmp/)")
+            raise DossierError(_("{name}: not a Maildir folder (it must hold new/, cur/ and tmp/)").format(name=self.name))
         self._box = mailbox.Maildir(path, factory=None, create=False)
 
     def messages(self) -> Iterator[MailboxMessage]:
