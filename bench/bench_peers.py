@@ -27,21 +27,12 @@ from pathlib import Path
 
 from playwright.sync_api import Playwright, sync_playwright
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # bench/chromium.py
+
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = ROOT / "output" / "dossier-special-03.html"
 PDF = ROOT / "output" / "dossier-special-03.pdf"
 DOSSIER = str(Path(sys.executable).with_name("dossier"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGEDJS = ["npx", "--no-install", "pagedjs-cli"]
 
 

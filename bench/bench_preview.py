@@ -22,20 +22,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # bench/chromium.py
 from dossier.build import build_issue
 from dossier.preview import PreviewServer
 from dossier.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SUBTITLE_LINE = 'subtitle: "Territoires, gestion de crise & résilience | COVID-19"'
 
 # When the reloaded draft was first painted (wall clock, ms); DOMContentLoaded if no paint entry.

@@ -22,10 +22,10 @@ import threading
 import time
 from pathlib import Path
 
-from bench_scale import add_photos_to_sample, copy_project, photo
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+from bench_scale import add_photos_to_sample, copy_project, photo
+from chromium import CHROMIUM, CHROMIUM_ARGS  # bench/chromium.py
 
 
 def timed(root: Path, *args: str) -> float:
@@ -53,7 +53,7 @@ def phone_bytes(site: Path, scale: int) -> tuple[int, int]:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=scale,
                                           is_mobile=True, has_touch=True)
             page = context.new_page()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,21 +21,14 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from browser import chromium_browser  # noqa: F401 - the browser fixture
 from conftest import REPO, copy_project
 from dossier.errors import DossierError
 from dossier.preview import PreviewServer
 from dossier.project import Project
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SUBTITLE = "Territoires, gestion de crise & résilience | COVID-19"
 SUBTITLE_LINE = f'subtitle: "{SUBTITLE}"'  # the subtitle is in a comment too
 # Upper bounds only, generous so that a loaded machine passes too: on an idle one a change
@@ -48,22 +40,6 @@ expect.set_options(timeout=TIMEOUT_MS)
 SCREENSHOT = REPO / "docs" / "preview.png"
 
 
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("DOSSIER_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("chromium not found: scripts/test installs it (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

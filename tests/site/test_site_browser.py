@@ -20,25 +20,16 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
+from browser import chromium_browser  # noqa: F401 - the browser fixture
 from conftest import REPO, copy_project, run
-from site_support import CHROMIUM_ARGS, find_chromium, set_site_url
+from site_support import set_site_url
 
 VIEWPORTS = {"phone": {"width": 375, "height": 667}, "desktop": {"width": 1280, "height": 800}}
 SCREENSHOTS = {"phone": REPO / "docs" / "site-phone.png", "desktop": REPO / "docs" / "site-desktop.png"}
 INITIATIVES = 30
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("chromium not found: scripts/test installs it (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
