@@ -7,7 +7,8 @@ from typing import Annotated
 from pydantic import AfterValidator, PositiveInt
 
 from ..i18n import N_
-from .fields import EmailAddress, Strict, TemplateSource, file_name, https_template, one_line
+from .addresses import EmailAddress, TemplateSource, file_name, https_template, one_line
+from .fields import Strict
 
 
 class MailSettings(Strict):

@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from ..i18n import N_, _
+from .addresses import email_address
 from .fields import (
     PLACEHOLDER,
     ArticleDate,
@@ -33,7 +34,6 @@ from .fields import (
     Strict,
     Text,
     Url,
-    email_address,
     french_date,
     placeholder,
 )
