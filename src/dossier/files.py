@@ -10,6 +10,7 @@ import contextlib
 import errno
 import glob
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -74,6 +75,32 @@ def _remove_stale_temporaries(path: Path) -> None:
         with contextlib.suppress(OSError):
             if now - stale.stat().st_mtime > STALE_SECONDS:
                 stale.unlink()
+
+
+def replace_folder(fresh: Path, target: Path) -> None:
+    """Put the folder ``fresh`` in ``target``'s place, whole: two renames in the same folder.
+
+    On failure ``target`` is as it was (the previous folder is put back); the previous
+    folder is removed once the new one is in place. Raises OutputError.
+    """
+    os.chmod(fresh, 0o755)  # mkdtemp makes it private; its readers (a web server, a mail client) are not us
+    old = None
+    try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+            os.replace(target, old)
+        try:
+            os.replace(fresh, target)
+        except OSError:
+            if old is not None:
+                os.replace(old, target)
+                old = None
+            raise
+    except OSError as exc:
+        raise OutputError(target, exc) from None
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 class OutputError(DossierError):

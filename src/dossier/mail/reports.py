@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..files import OutputError, display_path, format_size, write_atomically
+from ..files import display_path, format_size, replace_folder, write_atomically
 from ..i18n import N_, _, decimal, ngettext
 from ..manifest.load import load_issue
 from ..project import Project
@@ -91,30 +91,12 @@ def write_dry_run(mailing: Mailing, *, limit: int = DRY_RUN_LIMIT) -> DryRunRepo
             path = fresh / f"{index:04d}-{re.sub(r'[^A-Za-z0-9._@+-]', '_', partner.email)[:60]}.eml"
             write_atomically(path, message.data)
             drafts.append(DraftMessage(partner.email, message.subject, len(message.data), folder / path.name))
-        _swap_in(fresh, folder)
+        replace_folder(fresh, folder)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     not_written = max(0, len(mailing.pending) - limit)
     return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), not_written,
                        mailing.skipped)
-
-
-def _swap_in(fresh: Path, folder: Path) -> None:
-    """Put ``fresh`` where ``folder`` is; on failure ``folder`` stays as it was."""
-    old = folder.with_name(f".{folder.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    try:
-        if folder.exists():
-            folder.rename(old)
-        try:
-            fresh.rename(folder)
-        except OSError:
-            if old.exists():
-                old.rename(folder)
-            raise
-    except OSError as exc:
-        raise OutputError(folder, exc) from None
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _nothing_to_send(already_sent: int, skipped: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import DossierError
-from ..files import OutputError, display_path
+from ..files import OutputError, display_path, replace_folder
 from ..i18n import _
 from .state import STATE_FILE
 
@@ -33,31 +33,9 @@ def staged_folder(target: Path) -> Iterator[Path]:
         raise OutputError(target, exc) from None
     try:
         yield stage
-        _swap(stage, target)
+        replace_folder(stage, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-
-
-def _swap(stage: Path, target: Path) -> None:
-    """Put ``stage`` in ``target``'s place: two renames in the same folder, the old site removed after."""
-    os.chmod(stage, 0o755)  # mkdtemp makes it private; a web server must read it
-    old = None
-    try:
-        if target.exists():
-            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
-            os.replace(target, old)
-        try:
-            os.replace(stage, target)
-        except OSError:
-            if old is not None:
-                os.replace(old, target)  # the previous site back in place
-                old = None
-            raise
-    except OSError as exc:
-        raise OutputError(target, exc) from None
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def link_file(source: Path, target: Path) -> None:
