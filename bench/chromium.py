@@ -1,4 +1,5 @@
-"""Debian's chromium as the benchmarks launch it: headless, no sandbox, nothing fetched in the background."""
+"""Debian's chromium as the benchmarks and the browser tests launch it: headless, no sandbox, nothing fetched
+in the background (the machine's network is closed)."""
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -13,14 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from chromium import CHROMIUM_ARGS  # bench/chromium.py: one launch for the benchmarks and the tests
 
 
 def find_chromium() -> str | None:

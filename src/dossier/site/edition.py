@@ -39,13 +39,12 @@ class SiteInfo:
 
 
 def pdf_for(project: Project, issue: Issue) -> Path:
-    """The numéro's PDF in output/, built first when missing or older than its sources."""
+    """The numéro's PDF in output/, built first unless it is the print of its current sources (the build cache)."""
     # Imported here: an unchanged site never loads WeasyPrint.
-    from ..build import build_issue, output_paths
-    from ..mail.mailing import pdf_is_stale
+    from ..build import build_issue, is_up_to_date, output_paths
 
     _, pdf_path = output_paths(project, issue)
-    if pdf_is_stale(project, issue, pdf_path):
+    if not is_up_to_date(project, issue.manifest, pdf_path):
         pdf_path = build_issue(project, issue.manifest).pdf_path
     return pdf_path
 
