@@ -14,7 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import weasyprint
+from .libraries import quick_library_lookup
+
+with quick_library_lookup():
+    import weasyprint
 
 from ..errors import DossierError
 from ..i18n import _
