@@ -37,9 +37,9 @@ CARDS_PER_ROW = 2  # the .cards grid's columns
 def card_runs(initiatives: list[Initiative]) -> list[tuple[bool, list[tuple[int, Initiative]]]]:
     """Group a theme's cards, numbered from 1, into runs: short ones two by two, a wide one alone.
 
-    Each run is a grid of its own (one row), spaced as the rows of one grid would be: WeasyPrint
-    measures every remaining item of a grid again on each page the grid spans, so one grid for
-    a long theme costs time in the square of its cards.
+    Each run is a row of its own (a one-row table in the print styles), spaced as the rows of one
+    grid would be: WeasyPrint measures every remaining item of a grid again on each page the grid
+    spans, so one grid for a long theme cost time in the square of its cards.
     """
     runs: list[tuple[bool, list[tuple[int, Initiative]]]] = []
     for number, initiative in enumerate(initiatives, start=1):
