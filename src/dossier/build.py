@@ -22,6 +22,7 @@ from .project import Project
 
 if TYPE_CHECKING:
     from .manifest.model import Issue
+    from .printing import Printer
 
 
 @dataclass
@@ -87,9 +88,21 @@ def build_issue(
         return BuildResult(None, manifest, cached.html_path, cached.pdf_path, cached.pages, cached.size,
                            time.perf_counter() - started, cached.warnings,
                            {"check": time.perf_counter() - started}, unchanged=True)
+    from .printing import start_printer
+
+    # Started before loading: the worker imports WeasyPrint while this process loads and renders.
+    printer = start_printer()
+    try:
+        return _build(project, manifest, printer, started, draft_date=draft_date, strict=strict, archive=archive)
+    finally:
+        printer.close()
+
+
+def _build(project: Project, manifest: Path, printer: Printer, started: float, *,
+           draft_date: dt.date | None, strict: bool, archive: bool) -> BuildResult:
     # Imported here, not above: an unchanged build must not pay for them.
     from .manifest.load import load_issue
-    from .pdf import SourceFile, print_pdf
+    from .printing import PrintJob, SourceFile
     from .render import render_html
 
     issue = load_issue(project, manifest)
@@ -108,8 +121,8 @@ def build_issue(
             SourceFile("publication.yaml", project.publication_file.read_bytes(),
                        words(N_("The publication's shared content")), date),
         ]
-    printed = print_pdf(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive,
-                        sources=sources, fixed_time=_source_date(issue))
+    printed = printer.print(PrintJob(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive,
+                                     sources=tuple(sources), fixed_time=_source_date(issue)))
     printed_at = time.perf_counter()
     html_bytes = html.encode("utf-8")
     # Both or neither: a PDF never stands beside the draft of another version.

@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from .libraries import quick_library_lookup
@@ -21,6 +20,7 @@ with quick_library_lookup():
 
 from ..errors import DossierError
 from ..i18n import _
+from ..printing import PrintedPdf, SourceFile
 from ..project import Project
 from .fetch import PROJECT_URL, ProjectFetcher
 from .layout import ACCESSIBLE, ARCHIVE, NO_HARFBUZZ_SUBSET, render_document, weasyprint_warnings
@@ -46,25 +46,6 @@ def _fixed_font_time(when: dt.datetime) -> Iterator[None]:
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file embedded in the PDF as its source (PDF/A-3 allows any file)."""
-
-    name: str
-    data: bytes
-    description: str
-    modified: dt.datetime
-
-
-@dataclass
-class PrintedPdf:
-    data: bytes
-    pages: int
-    warnings: list[str]
-    layout_seconds: float
-    write_seconds: float
 
 
 def print_pdf(

@@ -1,0 +1,150 @@
+"""Printing a draft: in a worker process that imports WeasyPrint while the build loads and renders.
+
+A cold ``dossier build`` spends about 0.3 s importing WeasyPrint and as much loading the
+manifest and rendering the draft. On two cores they overlap: ``start_printer`` launches
+``python -m dossier.print_worker`` at once, the worker imports WeasyPrint, then prints the
+one job it is sent. A process that has already imported WeasyPrint (the preview, the tests)
+prints in-process: it has paid for the import.
+
+Invariants:
+- nothing here imports WeasyPrint; the results cross as ``PrintedPdf`` (defined here), so
+  reading one does not import it either;
+- a worker prints one job, answers once and exits; a Ctrl-C stops the build, which stops the worker;
+- a failure the user can fix is the same ``DossierError`` message as in-process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from .errors import DossierError
+from .i18n import N_, _, current_language
+
+if TYPE_CHECKING:
+    from .project import Project
+
+WORKER_FAILED = N_("the print worker stopped without an answer ({status}): run the build again, or with "
+                   "DOSSIER_PRINT_IN_PROCESS=1 to print in this process")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file embedded in the PDF as its source (PDF/A-3 allows any file)."""
+
+    name: str
+    data: bytes
+    description: str
+    modified: dt.datetime
+
+
+@dataclass
+class PrintedPdf:
+    data: bytes
+    pages: int
+    warnings: list[str]
+    layout_seconds: float
+    write_seconds: float
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """What ``dossier.pdf.print_pdf`` is given, and the language its messages speak."""
+
+    project: Project
+    html: str
+    html_path: Path
+    identifier: str = "dossier"
+    strict: bool = False
+    archive: bool = False
+    sources: Sequence[SourceFile] = field(default_factory=tuple)
+    fixed_time: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    language: str = field(default_factory=current_language)
+
+    def run(self) -> PrintedPdf:
+        from .pdf import print_pdf
+
+        return print_pdf(self.project, self.html, self.html_path, identifier=self.identifier, strict=self.strict,
+                         archive=self.archive, sources=self.sources, fixed_time=self.fixed_time)
+
+
+class Printer(Protocol):
+    def print(self, job: PrintJob) -> PrintedPdf: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessPrinter:
+    def print(self, job: PrintJob) -> PrintedPdf:
+        return job.run()
+
+    def close(self) -> None:
+        pass
+
+
+class WorkerPrinter:
+    """A ``python -m dossier.print_worker`` process, importing WeasyPrint until it is sent its job.
+
+    Its temporary files (WeasyPrint's copies of the fonts) go to a folder of this process's,
+    removed on ``close`` however the worker ended.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], temporary: Path) -> None:
+        self._process = process
+        self._temporary = temporary
+
+    @classmethod
+    def start(cls) -> WorkerPrinter:
+        temporary = Path(tempfile.mkdtemp(prefix="dossier-print-"))
+        # -P: the project folder (the current directory) is not put on the worker's import path.
+        command = [sys.executable, "-P", "-m", "dossier.print_worker"]
+        try:
+            # A process group of its own: a Ctrl-C in the terminal goes to the build, which says so and
+            # stops the worker, never to the worker (whose traceback would follow the build's message).
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, process_group=0,
+                                       env={**os.environ, "TMPDIR": str(temporary)})
+        except OSError:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+        return cls(process, temporary)
+
+    def print(self, job: PrintJob) -> PrintedPdf:
+        try:
+            answer, _err = self._process.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            kind, value = pickle.loads(answer)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            raise DossierError(_(WORKER_FAILED).format(status=_exit_status(self._process.wait()))) from None
+        if kind == "error":
+            raise DossierError(value)
+        if kind == "crash":  # a bug: the worker's traceback, as an in-process print would show it
+            raise RuntimeError(f"the print worker failed:\n{value}")
+        return value
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        shutil.rmtree(self._temporary, ignore_errors=True)
+
+
+def _exit_status(code: int) -> str:
+    return f"signal {-code}" if code < 0 else f"exit code {code}"
+
+
+def start_printer() -> Printer:
+    """A worker printer, unless WeasyPrint is already imported here (or DOSSIER_PRINT_IN_PROCESS is set)."""
+    if "weasyprint" in sys.modules or os.environ.get("DOSSIER_PRINT_IN_PROCESS") or not sys.executable:
+        return InProcessPrinter()
+    try:
+        return WorkerPrinter.start()
+    except OSError:
+        return InProcessPrinter()

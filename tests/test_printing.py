@@ -1,0 +1,120 @@
+"""printing.py and print_worker.py: the worker prints what the build's own process would, and fails alike."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dossier.errors import DossierError
+from dossier.i18n import use
+from dossier.manifest import load_issue
+from dossier.printing import InProcessPrinter, PrintJob, WorkerPrinter
+from dossier.project import Project
+from dossier.render import render_html
+
+
+def _job(root: Path, **options: object) -> PrintJob:
+    project = Project(root)
+    issue = load_issue(project, project.manifest_for("1"))
+    return PrintJob(project, render_html(project, issue), project.output_dir / "draft.html", identifier=issue.slug,
+                    **options)
+
+
+def test_the_worker_prints_the_same_pdf_as_this_process(mini_project: Path) -> None:
+    job = _job(mini_project)
+    worker = WorkerPrinter.start()
+    try:
+        in_worker = worker.print(job)
+    finally:
+        worker.close()
+    here = InProcessPrinter().print(job)
+    assert in_worker.data == here.data
+    assert (in_worker.pages, in_worker.warnings) == (here.pages, here.warnings)
+    assert in_worker.data.startswith(b"%PDF-")
+
+
+def test_a_failure_in_the_worker_is_the_same_message_in_the_users_language(mini_project: Path) -> None:
+    (mini_project / "styles/fonts/Inter-Bold.otf").unlink()
+    use("fr")
+    try:
+        job = _job(mini_project)
+    finally:
+        use("en")
+    assert job.language == "fr"
+    with pytest.raises(DossierError) as here:
+        job.run()
+    worker = WorkerPrinter.start()
+    try:
+        with pytest.raises(DossierError) as there:
+            worker.print(job)
+    finally:
+        worker.close()
+    message = there.value.format_message()
+    assert message.startswith("styles/fonts/Inter-Bold.otf: fichier introuvable") and "corrigez sa mention" in message
+    assert "fichier introuvable" not in here.value.format_message()  # this process speaks English: the job carried French
+
+
+def test_a_worker_that_died_is_a_clear_error(mini_project: Path) -> None:
+    worker = WorkerPrinter.start()
+    worker._process.kill()
+    worker._process.wait()
+    with pytest.raises(DossierError, match=r"the print worker stopped without an answer \(signal 9\)"):
+        worker.print(_job(mini_project))
+    worker.close()
+
+
+def test_a_cold_build_leaves_weasyprint_to_the_worker_and_no_temporary_files(mini_project: Path, tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    script = (
+        "import sys\n"
+        "from dossier.build import build_issue\n"
+        "from dossier.project import Project\n"
+        "result = build_issue(Project.find(), '1')\n"
+        "print(result.pages, 'weasyprint' in sys.modules)\n"
+    )
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    environment.pop("DOSSIER_PRINT_IN_PROCESS", None)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=300)
+    assert done.returncode == 0, done.stderr
+    pages, imported = done.stdout.split()
+    assert int(pages) > 0
+    assert imported == "False"
+    assert (mini_project / "output").is_dir() and any((mini_project / "output").glob("*.pdf"))
+    assert list(temporary.iterdir()) == []  # WeasyPrint's copies of the fonts went with the worker's folder
+
+
+def _worker_of(pid: int, timeout: float = 120) -> int:
+    """The print worker the build ``pid`` started, once it exists."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pids := children.read_text().split():
+            return int(pids[0])
+        time.sleep(0.01)
+    raise AssertionError("the build started no print worker")
+
+
+def test_ctrl_c_stops_the_build_and_its_worker_and_leaves_nothing(mini_project: Path, tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    environment.pop("DOSSIER_PRINT_IN_PROCESS", None)
+    build = subprocess.Popen([sys.executable, "-m", "dossier", "build", "1", "--force"], stderr=subprocess.PIPE,
+                             text=True, env=environment, start_new_session=True)
+    worker = _worker_of(build.pid)
+    os.kill(worker, signal.SIGSTOP)  # held: the build waits on it until the Ctrl-C, however fast this machine
+    os.killpg(build.pid, signal.SIGINT)  # what the terminal does: the build's process group
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == 130
+    assert err == "interrupted (Ctrl-C): files are written whole or not at all, so nothing was left half-written\n"
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)  # stopped, then reaped by the build
+    assert list(temporary.iterdir()) == []
+    assert not (mini_project / "output").exists()
