@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import array
+import fcntl
 import os
 import signal
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -101,6 +104,19 @@ def _worker_of(pid: int, timeout: float = 120) -> int:
     raise AssertionError("the build started no print worker")
 
 
+def _wait_for_the_job(worker: int, timeout: float = 120) -> None:
+    """Until the build has written (part of) the job into the held worker's standard input."""
+    with open(f"/proc/{worker}/fd/0", "rb", buffering=0) as pipe:  # the same pipe; nothing is read from it
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            queued = array.array("i", [0])
+            fcntl.ioctl(pipe.fileno(), termios.FIONREAD, queued)
+            if queued[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the build sent its worker no job")
+
+
 def test_ctrl_c_stops_the_build_and_its_worker_and_leaves_nothing(mini_project: Path, tmp_path: Path) -> None:
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -110,6 +126,7 @@ def test_ctrl_c_stops_the_build_and_its_worker_and_leaves_nothing(mini_project: 
                              text=True, env=environment, start_new_session=True)
     worker = _worker_of(build.pid)
     os.kill(worker, signal.SIGSTOP)  # held: the build waits on it until the Ctrl-C, however fast this machine
+    _wait_for_the_job(worker)  # so the build is past its start-up, inside the command
     os.killpg(build.pid, signal.SIGINT)  # what the terminal does: the build's process group
     _out, err = build.communicate(timeout=120)
     assert build.returncode == 130
@@ -118,3 +135,17 @@ def test_ctrl_c_stops_the_build_and_its_worker_and_leaves_nothing(mini_project: 
         os.kill(worker, 0)  # stopped, then reaped by the build
     assert list(temporary.iterdir()) == []
     assert not (mini_project / "output").exists()
+
+
+def test_the_command_starts_its_worker_first_and_stops_it_when_nothing_is_printed(mini_project: Path,
+                                                                                 tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    environment.pop("DOSSIER_PRINT_IN_PROCESS", None)
+    for printed in (True, False):
+        done = subprocess.run([sys.executable, "-m", "dossier", "build", "1"], capture_output=True, text=True,
+                              env=environment, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert ("unchanged" not in done.stderr) is printed, done.stderr
+        assert list(temporary.iterdir()) == []  # the worker's folder: used, or not, and removed

@@ -15,6 +15,7 @@ Invariants:
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import pickle
@@ -140,9 +141,42 @@ def _exit_status(code: int) -> str:
     return f"signal {-code}" if code < 0 else f"exit code {code}"
 
 
+# A worker started by ``start_early`` at the command's first line, waiting for ``start_printer``.
+_early: WorkerPrinter | None = None
+
+
+def _wanted() -> bool:
+    return "weasyprint" not in sys.modules and not os.environ.get("DOSSIER_PRINT_IN_PROCESS") and bool(sys.executable)
+
+
+def start_early() -> None:
+    """Start the worker now, for a build this process is about to run: 0.07 s before the CLI could.
+
+    ``start_printer`` takes it; unused (an unchanged build, a usage error), it is stopped at exit.
+    """
+    global _early
+    if _early is None and _wanted():
+        try:
+            _early = WorkerPrinter.start()
+        except OSError:
+            return
+        atexit.register(_stop_early)
+
+
+def _stop_early() -> None:
+    global _early
+    if _early is not None:
+        _early.close()
+        _early = None
+
+
 def start_printer() -> Printer:
     """A worker printer, unless WeasyPrint is already imported here (or DOSSIER_PRINT_IN_PROCESS is set)."""
-    if "weasyprint" in sys.modules or os.environ.get("DOSSIER_PRINT_IN_PROCESS") or not sys.executable:
+    global _early
+    if _early is not None:
+        printer, _early = _early, None
+        return printer
+    if not _wanted():
         return InProcessPrinter()
     try:
         return WorkerPrinter.start()
