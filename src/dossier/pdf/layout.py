@@ -12,6 +12,8 @@ import weasyprint
 from ..i18n import N_, _
 from ..project import Project
 from .fetch import PROJECT_URL, ProjectFetcher, base_url
+from .hyphenation import CACHE as HYPHENATION_CACHE
+from .hyphenation import load_patterns
 
 # Without HarfBuzz's subsetter WeasyPrint subsets fonts with fontTools: about 5× slower.
 _FONTTOOLS_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
@@ -62,5 +64,6 @@ ARCHIVE = "pdf/a-3a"
 
 def render_document(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher) -> weasyprint.Document:
     url = base_url(project, html_path)
+    load_patterns(html, project.root / HYPHENATION_CACHE)
     # Image options act when images are loaded, during layout: they go to render().
     return weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(dpi=IMAGE_DPI)
