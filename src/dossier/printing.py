@@ -18,7 +18,6 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -28,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .errors import DossierError
-from .i18n import N_, _, current_language
+from .i18n import N_
 
+# Little else is imported here: ``dossier`` imports this module first thing, to start a build's worker.
 if TYPE_CHECKING:
     from .project import Project
 
@@ -69,7 +68,7 @@ class PrintJob:
     archive: bool = False
     sources: Sequence[SourceFile] = field(default_factory=tuple)
     fixed_time: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    language: str = field(default_factory=current_language)
+    language: str = field(default_factory=lambda: _current_language())
 
     def run(self) -> PrintedPdf:
         from .pdf import print_pdf
@@ -119,6 +118,11 @@ class WorkerPrinter:
         return cls(process, temporary)
 
     def print(self, job: PrintJob) -> PrintedPdf:
+        import pickle
+
+        from .errors import DossierError
+        from .i18n import _
+
         try:
             answer, _err = self._process.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
             kind, value = pickle.loads(answer)
@@ -135,6 +139,12 @@ class WorkerPrinter:
             self._process.kill()
         self._process.wait()
         shutil.rmtree(self._temporary, ignore_errors=True)
+
+
+def _current_language() -> str:
+    from .i18n import current_language
+
+    return current_language()
 
 
 def _exit_status(code: int) -> str:
