@@ -8,8 +8,10 @@ Target: the pipeline adds at most 10 % of WeasyPrint's time, with exactly one la
 
 Then, as an editor runs them, whole processes in turn: `dossier build 3 --force` and a bare
 `python -m weasyprint` of its draft, each timed inside (layout, PDF writing, layouts counted)
-by a probe that wraps WeasyPrint's HTML.render and Document.write_pdf. What a process spends
-outside layout + PDF writing (interpreter, imports, parsing, our pipeline) is compared.
+by a probe that wraps WeasyPrint's HTML.render and Document.write_pdf (for the build, in its
+print worker, through a sitecustomize module). What the processes spend outside layout + PDF
+writing (interpreters, imports, parsing, our pipeline; for the build, its process and its
+worker's together) is compared.
 Target: the build spends at most 1.5× the bare print's, with exactly one layout.
 Last, `dossier build 3` with nothing changed since (it answers from .dossier/builds.json).
 Target: at most 0.15× a full build, and under 1 s.
@@ -56,6 +58,27 @@ atexit.register(lambda: print("PROBE " + json.dumps(spent), file=sys.stderr))
 sys.argv = sys.argv[1:]
 runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
+# The same probe in a build's print worker, as sitecustomize.py on its PYTHONPATH. The worker
+# ends with os._exit (no atexit): the figures are printed after each call instead.
+WORKER_PROBE = """
+import json, sys, time
+if sys.orig_argv[-1:] == ["dossier.print_worker"]:
+    import weasyprint, weasyprint.document
+    spent = {"layout": 0.0, "pdf": 0.0, "layout cpu": 0.0, "pdf cpu": 0.0, "layouts": 0}
+    def timed(function, name):
+        def wrapper(*args, **kwargs):
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+                spent[name + " cpu"] += time.process_time() - cpu
+                spent["layouts"] += name == "layout"
+                print("PROBE " + json.dumps(spent), file=sys.stderr, flush=True)
+        return wrapper
+    weasyprint.HTML.render = timed(weasyprint.HTML.render, "layout")
+    weasyprint.document.Document.write_pdf = timed(weasyprint.document.Document.write_pdf, "pdf")
+"""
 
 
 def child_peak_rss_mb(command: list[str]) -> tuple[float, float]:
@@ -69,10 +92,20 @@ def child_peak_rss_mb(command: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def probed_process(module: str, *args: str) -> tuple[float, float, dict]:
-    """Run ``python -m module args`` under the probe: wall and CPU time, and seconds in layout and PDF writing."""
+def probed_process(module: str, *args: str, probe_dir: Path) -> tuple[float, float, dict]:
+    """Run ``python -m module args`` under the probe: wall and CPU time, and seconds in layout and PDF writing.
+
+    ``dossier`` runs as itself, its print worker probed; anything else runs inside PROBE. The CPU
+    time is the process's and its children's (the worker, which the build waits for).
+    """
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", PROBE, module, *args], cwd=ROOT,
+    if module == "dossier":
+        command = [sys.executable, "-m", module, *args]
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(probe_dir),
+                                                                                  os.environ.get("PYTHONPATH")]))}
+    else:
+        command, environment = [sys.executable, "-c", PROBE, module, *args], None
+    process = subprocess.Popen(command, cwd=ROOT, env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr = process.stderr.read() if process.stderr else ""
     _, status, usage = os.wait4(process.pid, 0)
@@ -89,10 +122,12 @@ def compare_processes(draft: Path, runs: int) -> None:
     outside: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
     outside_cpu: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
     totals: dict[str, list[float]] = {"dossier build": [], "weasyprint": []}
+    probe_dir = Path(tempfile.mkdtemp(prefix="bench-probe-"))
+    (probe_dir / "sitecustomize.py").write_text(WORKER_PROBE)
     for _ in range(runs):
         for name, command in (("dossier build", ("dossier", "build", "3", "--force")),
                               ("weasyprint", ("weasyprint", str(draft), bare_pdf))):
-            elapsed, cpu, spent = probed_process(*command)
+            elapsed, cpu, spent = probed_process(*command, probe_dir=probe_dir)
             assert spent["layouts"] == 1, f"{name}: {spent['layouts']} layouts"
             outside[name].append(elapsed - spent["layout"] - spent["pdf"])
             outside_cpu[name].append(cpu - spent["layout cpu"] - spent["pdf cpu"])

@@ -61,9 +61,10 @@ def print_pdf(
 ) -> PrintedPdf:
     """Lay out ``html`` (as if saved at ``html_path``) and return the PDF bytes.
 
-    The same sources give the same bytes: ``identifier`` names the document (no random
-    file ID), resources have project-relative URLs, and no date is written unless the
-    HTML gives one; ``fixed_time`` is the date fontTools writes into the fonts it subsets
+    The same sources give the same bytes: no random file ID (``identifier`` names the archive
+    copy, as PDF/A requires an ID; the everyday PDF has none, optional in PDF 1.7, because
+    computing one makes pydyf serialise the whole file twice, 0.05 s), resources have
+    project-relative URLs, and no date is written unless the HTML gives one; ``fixed_time`` is the date fontTools writes into the fonts it subsets
     (when HarfBuzz's subsetter is missing). Missing files (images, fonts, stylesheets) are
     errors; other WeasyPrint warnings are returned, or raised with ``strict``.
     """
@@ -85,7 +86,7 @@ def print_pdf(
         ]
         with _fixed_font_time(fixed_time):
             data = document.write_pdf(
-                pdf_identifier=identifier.encode(),
+                pdf_identifier=identifier.encode() if archive else False,
                 pdf_variant=ARCHIVE if archive else ACCESSIBLE,
                 attachments=attachments,
             )
