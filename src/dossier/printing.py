@@ -16,9 +16,11 @@ Invariants:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -98,9 +100,19 @@ class WorkerPrinter:
     removed on ``close`` however the worker ended.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], temporary: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes] | _ForkedWorker, temporary: Path) -> None:
         self._process = process
         self._temporary = temporary
+
+    @classmethod
+    def fork(cls) -> WorkerPrinter:
+        """The worker as a copy of this process: only where no other thread runs (a command's first line)."""
+        temporary = Path(tempfile.mkdtemp(prefix="dossier-print-"))
+        try:
+            return cls(_ForkedWorker(temporary), temporary)
+        except OSError:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
 
     @classmethod
     def start(cls) -> WorkerPrinter:
@@ -147,6 +159,71 @@ def _current_language() -> str:
     return current_language()
 
 
+class _ForkedWorker:
+    """What ``WorkerPrinter`` uses of ``subprocess.Popen``, for a worker forked from this process.
+
+    Forked rather than started: no second interpreter to start, 0.04 s sooner. The copy runs
+    ``print_worker.main`` on the same pipes a started worker would have as stdin and stdout.
+    """
+
+    def __init__(self, temporary: Path) -> None:
+        job_read, job_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setpgid(0, 0)  # as process_group=0 for a started worker: no Ctrl-C from the terminal
+                os.dup2(job_read, 0)
+                os.dup2(answer_write, 1)
+                for descriptor in (job_read, job_write, answer_read, answer_write):
+                    os.close(descriptor)
+                os.environ["TMPDIR"] = str(temporary)
+                tempfile.tempdir = None
+                from .print_worker import main
+
+                main()  # ends the process
+            finally:
+                os._exit(70)
+        with contextlib.suppress(OSError):  # either side may set it first
+            os.setpgid(pid, pid)
+        os.close(job_read)
+        os.close(answer_write)
+        self.pid = pid
+        self.returncode: int | None = None
+        self._job = os.fdopen(job_write, "wb")
+        self._answer = os.fdopen(answer_read, "rb")
+
+    def communicate(self, job: bytes) -> tuple[bytes, None]:
+        try:
+            with self._job:
+                self._job.write(job)
+            with self._answer:
+                answer = self._answer.read()
+        finally:
+            self._job.close()
+            self._answer.close()
+        self.wait()
+        return answer, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _pid, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        self._job.close()
+        self._answer.close()
+        return self.returncode
+
+
 def _exit_status(code: int) -> str:
     return f"signal {-code}" if code < 0 else f"exit code {code}"
 
@@ -160,14 +237,15 @@ def _wanted() -> bool:
 
 
 def start_early() -> None:
-    """Start the worker now, for a build this process is about to run: 0.07 s before the CLI could.
+    """Start the worker now, for a build this process is about to run: 0.1 s before the CLI could.
 
+    Call it first thing, before any other thread can exist: the worker is forked.
     ``start_printer`` takes it; unused (an unchanged build, a usage error), it is stopped at exit.
     """
     global _early
     if _early is None and _wanted():
         try:
-            _early = WorkerPrinter.start()
+            _early = WorkerPrinter.fork() if hasattr(os, "fork") else WorkerPrinter.start()
         except OSError:
             return
         atexit.register(_stop_early)
