@@ -202,7 +202,7 @@ class _ForkedWorker:
         finally:
             self._job.close()
             self._answer.close()
-        self.wait()
+        # Not waiting for its exit: it has answered, and its memory takes a few ms to be returned.
         return answer, None
 
     def poll(self) -> int | None:
