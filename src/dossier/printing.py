@@ -35,6 +35,7 @@ from .i18n import N_
 if TYPE_CHECKING:
     from .project import Project
 
+SIGNAL, EXIT_CODE = N_("signal {number}"), N_("exit code {number}")
 WORKER_FAILED = N_("the print worker stopped without an answer ({status}): run the build again, or with "
                    "DOSSIER_PRINT_IN_PROCESS=1 to print in this process")
 
@@ -225,7 +226,9 @@ class _ForkedWorker:
 
 
 def _exit_status(code: int) -> str:
-    return f"signal {-code}" if code < 0 else f"exit code {code}"
+    from .i18n import _
+
+    return _(SIGNAL).format(number=-code) if code < 0 else _(EXIT_CODE).format(number=code)
 
 
 # A worker started by ``start_early`` at the command's first line, waiting for ``start_printer``.

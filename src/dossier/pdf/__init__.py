@@ -64,9 +64,10 @@ def print_pdf(
     The same sources give the same bytes: no random file ID (``identifier`` names the archive
     copy, as PDF/A requires an ID; the everyday PDF has none, optional in PDF 1.7, because
     computing one makes pydyf serialise the whole file twice, 0.05 s), resources have
-    project-relative URLs, and no date is written unless the HTML gives one; ``fixed_time`` is the date fontTools writes into the fonts it subsets
-    (when HarfBuzz's subsetter is missing). Missing files (images, fonts, stylesheets) are
-    errors; other WeasyPrint warnings are returned, or raised with ``strict``.
+    project-relative URLs, and no date is written unless the HTML gives one; ``fixed_time`` is
+    the date fontTools writes into the fonts it subsets (when HarfBuzz's subsetter is missing).
+    Missing files (images, fonts, stylesheets) are errors; other WeasyPrint warnings are
+    returned, or raised with ``strict``.
     """
     fetcher = ProjectFetcher(project.root)
     with weasyprint_warnings() as warnings:
