@@ -10,7 +10,10 @@ It prints the medians and the ratios to dossier's time, then, for each engine's 
 reader gets: the pages, how many sommaire entries carry a page number, how many lines end
 hyphenated (pdftotext). Target: dossier ≤ 1.6× Chromium, with every feature Chromium lacks.
 
-Run from the project folder:  .venv/bin/python bench/bench_peers.py [--runs 9]
+Chromium's own time swings the most (a few runs are 20 % faster or slower), so 25 runs by
+default: with 9, the ratio's median moved by ±0.1 from one run of the benchmark to the next.
+
+Run from the project folder:  .venv/bin/python bench/bench_peers.py [--runs 25]
 """
 
 from __future__ import annotations
@@ -111,7 +114,7 @@ def features(pdf: Path, entries: list[str]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=25)
     runs = parser.parse_args().runs
     time_dossier()  # writes the draft, warms the file cache
     with_pagedjs = pagedjs_available()
@@ -131,8 +134,9 @@ def main() -> None:
               "launch + print + close for Chromium)")
         for engine, values in times.items():
             median = statistics.median(values)
-            print(f"{engine:10} {median:6.2f} s   dossier / {engine}: {ours / median:.2f}×   "
-                  f"{features(outputs[engine], entries.entries)}")
+            low, _, high = statistics.quantiles(values, n=4)
+            print(f"{engine:10} {median:6.2f} s (middle half {low:.2f}–{high:.2f} s)   dossier / {engine}: "
+                  f"{ours / median:.2f}×   {features(outputs[engine], entries.entries)}")
         if not with_pagedjs:
             print("Paged.js: not measured (npx --no-install pagedjs-cli is not available)")
 
