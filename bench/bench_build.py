@@ -37,35 +37,17 @@ from dossier.build import build_issue
 from dossier.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
-# Runs a module as `python -m` would, timing WeasyPrint's layout and PDF writing inside it.
-PROBE = """
-import atexit, json, runpy, sys, time
-import weasyprint, weasyprint.document
+# Times WeasyPrint's layout and PDF writing in the process that runs it (``install``); with
+# ``each``, the figures are printed after every call (for a process that ends with os._exit).
+TIMING = """
+import atexit, json, os, runpy, sys, time
 spent = {"layout": 0.0, "pdf": 0.0, "layout cpu": 0.0, "pdf cpu": 0.0, "layouts": 0}
-def timed(function, name):
-    def wrapper(*args, **kwargs):
-        started, cpu = time.perf_counter(), time.process_time()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            spent[name] += time.perf_counter() - started
-            spent[name + " cpu"] += time.process_time() - cpu
-            spent["layouts"] += name == "layout"
-    return wrapper
-weasyprint.HTML.render = timed(weasyprint.HTML.render, "layout")
-weasyprint.document.Document.write_pdf = timed(weasyprint.document.Document.write_pdf, "pdf")
-atexit.register(lambda: print("PROBE " + json.dumps(spent), file=sys.stderr))
-sys.argv = sys.argv[1:]
-runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
-"""
-# The same probe in a build's print worker, installed by sitecustomize.py (on PYTHONPATH) in the
-# build's process when it forks the worker, so the build itself never imports WeasyPrint. The
-# worker ends with os._exit (no atexit): the figures are printed after each call instead.
-WORKER_PROBE = """
-import json, os, sys, time
-def _probe():
-    import dossier.pdf, weasyprint, weasyprint.document  # dossier.pdf first: its quick library lookup
-    spent = {"layout": 0.0, "pdf": 0.0, "layout cpu": 0.0, "pdf cpu": 0.0, "layouts": 0}
+def report():
+    print("PROBE " + json.dumps(spent), file=sys.stderr, flush=True)
+def install(each=False, quick_lookup=False):
+    if quick_lookup:  # as the print worker imports WeasyPrint (dossier.pdf's library lookup)
+        import dossier.pdf
+    import weasyprint, weasyprint.document
     def timed(function, name):
         def wrapper(*args, **kwargs):
             started, cpu = time.perf_counter(), time.process_time()
@@ -75,12 +57,24 @@ def _probe():
                 spent[name] += time.perf_counter() - started
                 spent[name + " cpu"] += time.process_time() - cpu
                 spent["layouts"] += name == "layout"
-                print("PROBE " + json.dumps(spent), file=sys.stderr, flush=True)
+                if each:
+                    report()
         return wrapper
     weasyprint.HTML.render = timed(weasyprint.HTML.render, "layout")
     weasyprint.document.Document.write_pdf = timed(weasyprint.document.Document.write_pdf, "pdf")
+"""
+# Runs a module as `python -m` would, timed inside.
+PROBE = TIMING + """
+install()
+atexit.register(report)
+sys.argv = sys.argv[1:]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
+# The build's print worker timed, by sitecustomize.py (on PYTHONPATH) in the build's process when
+# it forks the worker: the build itself never imports WeasyPrint.
+WORKER_PROBE = TIMING + """
 if sys.orig_argv[1:3] == ["-m", "dossier"]:
-    os.register_at_fork(after_in_child=_probe)
+    os.register_at_fork(after_in_child=lambda: install(each=True, quick_lookup=True))
 """
 
 
