@@ -1,4 +1,4 @@
-"""printing.py and print_worker.py: the worker prints what the build's own process would, and fails alike."""
+"""printing/: the worker prints what the build's own process would, and fails alike."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ import pytest
 from dossier.errors import DossierError
 from dossier.i18n import use
 from dossier.manifest import load_issue
-from dossier.printing import InProcessPrinter, PrintJob, WorkerPrinter
+from dossier.printing import InProcessPrinter, PrintJob
+from dossier.printing.process import WorkerPrinter
 from dossier.project import Project
 from dossier.render import render_html
 

@@ -1,101 +1,35 @@
-"""Printing a draft: in a worker process that imports WeasyPrint while the build loads and renders.
+"""The print worker's process, seen from the build: started (``WorkerPrinter.start``) or forked.
 
-A cold ``dossier build`` spends about 0.3 s importing WeasyPrint and as much loading the
-manifest and rendering the draft. On two cores they overlap: ``start_printer`` launches
-``python -m dossier.print_worker`` at once, the worker imports WeasyPrint, then prints the
-one job it is sent. A process that has already imported WeasyPrint (the preview, the tests)
-prints in-process: it has paid for the import.
-
-Invariants:
-- nothing here imports WeasyPrint; the results cross as ``PrintedPdf`` (defined here), so
-  reading one does not import it either;
-- a worker prints one job, answers once and exits; a Ctrl-C stops the build, which stops the worker;
-- a failure the user can fix is the same ``DossierError`` message as in-process.
+Invariants: its temporary files go to a folder of the build's, removed on ``close`` however
+the worker ended; it runs in a process group of its own, so a terminal's Ctrl-C reaches the
+build only, which stops it; a worker that ends without an answer is a one-line error.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import datetime as dt
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from .i18n import N_
+from ..i18n import N_
 
-# Little else is imported here: ``dossier`` imports this module first thing, to start a build's worker.
 if TYPE_CHECKING:
-    from .project import Project
+    from . import PrintedPdf, PrintJob
 
 SIGNAL, EXIT_CODE = N_("signal {number}"), N_("exit code {number}")
 WORKER_FAILED = N_("the print worker stopped without an answer ({status}): run the build again, or with "
                    "DOSSIER_PRINT_IN_PROCESS=1 to print in this process")
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A file embedded in the PDF as its source (PDF/A-3 allows any file)."""
-
-    name: str
-    data: bytes
-    description: str
-    modified: dt.datetime
-
-
-@dataclass
-class PrintedPdf:
-    data: bytes
-    pages: int
-    warnings: list[str]
-    layout_seconds: float
-    write_seconds: float
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """What ``dossier.pdf.print_pdf`` is given, and the language its messages speak."""
-
-    project: Project
-    html: str
-    html_path: Path
-    identifier: str = "dossier"
-    strict: bool = False
-    archive: bool = False
-    sources: Sequence[SourceFile] = field(default_factory=tuple)
-    fixed_time: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    language: str = field(default_factory=lambda: _current_language())
-
-    def run(self) -> PrintedPdf:
-        from .pdf import print_pdf
-
-        return print_pdf(self.project, self.html, self.html_path, identifier=self.identifier, strict=self.strict,
-                         archive=self.archive, sources=self.sources, fixed_time=self.fixed_time)
-
-
-class Printer(Protocol):
-    def print(self, job: PrintJob) -> PrintedPdf: ...
-
-    def close(self) -> None: ...
-
-
-class InProcessPrinter:
-    def print(self, job: PrintJob) -> PrintedPdf:
-        return job.run()
-
-    def close(self) -> None:
-        pass
-
 
 class WorkerPrinter:
-    """A ``python -m dossier.print_worker`` process, importing WeasyPrint until it is sent its job.
+    """A ``python -m dossier.printing.worker`` process, importing WeasyPrint until it is sent its job.
 
     Its temporary files (WeasyPrint's copies of the fonts) go to a folder of this process's,
     removed on ``close`` however the worker ended.
@@ -119,7 +53,7 @@ class WorkerPrinter:
     def start(cls) -> WorkerPrinter:
         temporary = Path(tempfile.mkdtemp(prefix="dossier-print-"))
         # -P: the project folder (the current directory) is not put on the worker's import path.
-        command = [sys.executable, "-P", "-m", "dossier.print_worker"]
+        command = [sys.executable, "-P", "-m", "dossier.printing.worker"]
         try:
             # A process group of its own: a Ctrl-C in the terminal goes to the build, which says so and
             # stops the worker, never to the worker (whose traceback would follow the build's message).
@@ -133,8 +67,8 @@ class WorkerPrinter:
     def print(self, job: PrintJob) -> PrintedPdf:
         import pickle
 
-        from .errors import DossierError
-        from .i18n import _
+        from ..errors import DossierError
+        from ..i18n import _
 
         try:
             answer, _err = self._process.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
@@ -152,12 +86,6 @@ class WorkerPrinter:
             self._process.kill()
         self._process.wait()
         shutil.rmtree(self._temporary, ignore_errors=True)
-
-
-def _current_language() -> str:
-    from .i18n import current_language
-
-    return current_language()
 
 
 class _ForkedWorker:
@@ -180,7 +108,7 @@ class _ForkedWorker:
                     os.close(descriptor)
                 os.environ["TMPDIR"] = str(temporary)
                 tempfile.tempdir = None
-                from .print_worker import main
+                from .worker import main
 
                 main()  # ends the process
             finally:
@@ -226,50 +154,6 @@ class _ForkedWorker:
 
 
 def _exit_status(code: int) -> str:
-    from .i18n import _
+    from ..i18n import _
 
     return _(SIGNAL).format(number=-code) if code < 0 else _(EXIT_CODE).format(number=code)
-
-
-# A worker started by ``start_early`` at the command's first line, waiting for ``start_printer``.
-_early: WorkerPrinter | None = None
-
-
-def _wanted() -> bool:
-    return "weasyprint" not in sys.modules and not os.environ.get("DOSSIER_PRINT_IN_PROCESS") and bool(sys.executable)
-
-
-def start_early() -> None:
-    """Start the worker now, for a build this process is about to run: 0.1 s before the CLI could.
-
-    Call it first thing, before any other thread can exist: the worker is forked.
-    ``start_printer`` takes it; unused (an unchanged build, a usage error), it is stopped at exit.
-    """
-    global _early
-    if _early is None and _wanted():
-        try:
-            _early = WorkerPrinter.fork() if hasattr(os, "fork") else WorkerPrinter.start()
-        except OSError:
-            return
-        atexit.register(_stop_early)
-
-
-def _stop_early() -> None:
-    global _early
-    if _early is not None:
-        _early.close()
-        _early = None
-
-
-def start_printer() -> Printer:
-    """A worker printer, unless WeasyPrint is already imported here (or DOSSIER_PRINT_IN_PROCESS is set)."""
-    global _early
-    if _early is not None:
-        printer, _early = _early, None
-        return printer
-    if not _wanted():
-        return InProcessPrinter()
-    try:
-        return WorkerPrinter.start()
-    except OSError:
-        return InProcessPrinter()

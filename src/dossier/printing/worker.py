@@ -1,6 +1,6 @@
-"""The print worker (``python -P -m dossier.print_worker``): import WeasyPrint, print one job, exit.
+"""The print worker (``python -P -m dossier.printing.worker``, or forked): import WeasyPrint, print one job, exit.
 
-Started by ``printing.WorkerPrinter`` before the job exists: the import overlaps the build's
+Started by ``printing.process.WorkerPrinter`` before the job exists: the import overlaps the build's
 loading and rendering. Reads one pickled ``PrintJob`` on stdin and writes one pickled answer
 on what was stdout: ``("ok", PrintedPdf)``, ``("error", message)`` for a ``DossierError``, or
 ``("crash", traceback)``. Anything else printed to stdout (a library's banner) goes to stderr,
@@ -35,8 +35,8 @@ def main() -> None:
 
 
 def _print_one(jobs: object) -> tuple[str, object]:
-    from .errors import DossierError
-    from .i18n import use
+    from ..errors import DossierError
+    from ..i18n import use
 
     try:
         import dossier.pdf  # noqa: F401 - the slow import, done before the job arrives
