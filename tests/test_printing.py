@@ -73,9 +73,17 @@ def test_a_worker_that_died_is_a_clear_error(mini_project: Path) -> None:
     worker.close()
 
 
-def test_a_cold_build_leaves_weasyprint_to_the_worker_and_no_temporary_files(mini_project: Path, tmp_path: Path) -> None:
+def _cold(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment for a fresh process that prints in a worker, and the empty folder its TMPDIR names."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    environment.pop("DOSSIER_PRINT_IN_PROCESS", None)
+    return environment, temporary
+
+
+def test_a_cold_build_leaves_weasyprint_to_the_worker_and_no_temporary_files(mini_project: Path, tmp_path: Path) -> None:
+    environment, temporary = _cold(tmp_path)
     script = (
         "import sys\n"
         "from dossier.build import build_issue\n"
@@ -83,8 +91,6 @@ def test_a_cold_build_leaves_weasyprint_to_the_worker_and_no_temporary_files(min
         "result = build_issue(Project.find(), '1')\n"
         "print(result.pages, 'weasyprint' in sys.modules)\n"
     )
-    environment = {**os.environ, "TMPDIR": str(temporary)}
-    environment.pop("DOSSIER_PRINT_IN_PROCESS", None)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=300)
     assert done.returncode == 0, done.stderr
     pages, imported = done.stdout.split()
@@ -119,10 +125,7 @@ def _wait_for_the_job(worker: int, timeout: float = 120) -> None:
 
 
 def test_ctrl_c_stops_the_build_and_its_worker_and_leaves_nothing(mini_project: Path, tmp_path: Path) -> None:
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    environment = {**os.environ, "TMPDIR": str(temporary)}
-    environment.pop("DOSSIER_PRINT_IN_PROCESS", None)
+    environment, temporary = _cold(tmp_path)
     build = subprocess.Popen([sys.executable, "-m", "dossier", "build", "1", "--force"], stderr=subprocess.PIPE,
                              text=True, env=environment, start_new_session=True)
     worker = _worker_of(build.pid)
@@ -140,10 +143,7 @@ def test_ctrl_c_stops_the_build_and_its_worker_and_leaves_nothing(mini_project: 
 
 def test_the_command_starts_its_worker_first_and_stops_it_when_nothing_is_printed(mini_project: Path,
                                                                                  tmp_path: Path) -> None:
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    environment = {**os.environ, "TMPDIR": str(temporary)}
-    environment.pop("DOSSIER_PRINT_IN_PROCESS", None)
+    environment, temporary = _cold(tmp_path)
     for printed in (True, False):
         done = subprocess.run([sys.executable, "-m", "dossier", "build", "1"], capture_output=True, text=True,
                               env=environment, timeout=300)

@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from .process import WorkerPrinter
 
 
+def _current_language() -> str:
+    from ..i18n import current_language
+
+    return current_language()
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file embedded in the PDF as its source (PDF/A-3 allows any file)."""
@@ -61,7 +67,7 @@ class PrintJob:
     archive: bool = False
     sources: Sequence[SourceFile] = field(default_factory=tuple)
     fixed_time: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    language: str = field(default_factory=lambda: _current_language())
+    language: str = field(default_factory=_current_language)
 
     def run(self) -> PrintedPdf:
         from ..pdf import print_pdf
@@ -82,12 +88,6 @@ class InProcessPrinter:
 
     def close(self) -> None:
         pass
-
-
-def _current_language() -> str:
-    from ..i18n import current_language
-
-    return current_language()
 
 
 # A worker started by ``start_early`` at the command's first line, waiting for ``start_printer``.

@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import traceback
+from typing import BinaryIO
 
 
 def main() -> None:
@@ -34,19 +35,19 @@ def main() -> None:
     os._exit(0)
 
 
-def _print_one(jobs: object) -> tuple[str, object]:
+def _print_one(jobs: BinaryIO) -> tuple[str, object]:
     from ..errors import DossierError
     from ..i18n import use
 
     try:
-        import dossier.pdf  # noqa: F401 - the slow import, done before the job arrives
+        from .. import pdf  # noqa: F401 - the slow import, done before the job arrives
 
         # One job, then exit: what is imported lives until then, and the collector need not scan it.
         # The layout's boxes live until the PDF is written: rarer collections save 0.05 s on n°3
         # (collecting never would save 0.07 s, but cost 30 MB more on a 200-initiative numéro).
         gc.freeze()
         gc.set_threshold(10_000, 50, 100)
-        job = pickle.load(jobs)  # type: ignore[arg-type]
+        job = pickle.load(jobs)
         use(job.language)
         return "ok", job.run()
     except DossierError as error:
