@@ -17,7 +17,7 @@ from typing import Literal
 
 from ..errors import DossierError
 from ..i18n import _
-from ..net import is_loopback
+from ..net import is_loopback, port_setting
 
 SMTP_TIMEOUT = 60.0
 Security = Literal["starttls", "ssl", "none"]
@@ -52,10 +52,7 @@ class SmtpConfig:
                 "DOSSIER_SMTP_SECURITY={security}: not a security mode: use starttls (port 587), ssl (465) "
                 "or none (a local relay only)"
             ).format(security=security))
-        port_text = env.get("DOSSIER_SMTP_PORT", "").strip()
-        if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
-            raise DossierError(_("DOSSIER_SMTP_PORT={port}: not a port number: use e.g. 587").format(port=port_text))
-        port = int(port_text) if port_text else DEFAULT_PORTS[security]
+        port = port_setting(env, "DOSSIER_SMTP_PORT", example=587) or DEFAULT_PORTS[security]
         user = env.get("DOSSIER_SMTP_USER", "").strip() or None
         password = env.get("DOSSIER_SMTP_PASSWORD") or None
         if user and not password:

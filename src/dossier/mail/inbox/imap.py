@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from ...errors import DossierError
 from ...i18n import _
-from ...net import is_loopback
+from ...net import is_loopback, port_setting
 from .sources import MailboxMessage
 
 IMAP_TIMEOUT = 60.0
@@ -48,9 +48,7 @@ class ImapConfig:
         if security not in DEFAULT_PORTS:
             raise DossierError(_("DOSSIER_IMAP_SECURITY={security}: not a security mode: use ssl (port 993), starttls "
                                  "(143) or none (a server on this machine only)").format(security=security))
-        port_text = env.get("DOSSIER_IMAP_PORT", "").strip()
-        if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
-            raise DossierError(_("DOSSIER_IMAP_PORT={port}: not a port number: use e.g. 993").format(port=port_text))
+        port = port_setting(env, "DOSSIER_IMAP_PORT", example=993)
         user = env.get("DOSSIER_IMAP_USER", "").strip()
         password = env.get("DOSSIER_IMAP_PASSWORD", "")
         if not user or not password:
@@ -59,7 +57,7 @@ class ImapConfig:
             raise DossierError(_("DOSSIER_IMAP_SECURITY=none would send the password unencrypted to {host}: use ssl or "
                                  "starttls").format(host=host))
         cafile = env.get("DOSSIER_IMAP_CAFILE", "").strip() or None
-        return cls(host, int(port_text) if port_text else DEFAULT_PORTS[security], security, user, password, cafile)
+        return cls(host, port or DEFAULT_PORTS[security], security, user, password, cafile)
 
     def __str__(self) -> str:
         return f"{self.host}:{self.port} ({self.security} as {self.user})"
