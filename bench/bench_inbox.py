@@ -18,7 +18,6 @@ import argparse
 import mailbox
 import os
 import resource
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -27,8 +26,8 @@ from dossier.mail.inbox import read_inbox
 from dossier.mail.ledger import Ledger
 from dossier.mail.tokens import recipient_header, token
 from dossier.project import Project
+from sample import copy_sample  # bench/sample.py
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-0123456789abcdef"
 MAIL_SETTINGS = "\nmail:\n  from_address: chaire@example.org\n  reply_to: contact@example.org\n"
 DSN = """From: MAILER-DAEMON@mx.example.net
@@ -65,9 +64,7 @@ X-Dossier-Recipient: {header}
 
 
 def build(folder: Path, partners: int, messages: int) -> Project:
-    for name in ("publication.yaml", "issues", "templates", "styles"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, folder / name)
+    copy_sample(folder)
     with (folder / "publication.yaml").open("a", encoding="utf-8") as out:
         out.write(MAIL_SETTINGS)
     addresses = [f"partner{i:05d}@example.org" for i in range(partners)]

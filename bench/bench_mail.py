@@ -28,8 +28,8 @@ from pathlib import Path
 from dossier.mail import DeliveryEvent, prepare_mailing, send_mailing
 from dossier.mail.smtp import SmtpConfig
 from dossier.project import Project
+from sample import copy_sample  # bench/sample.py
 
-ROOT = Path(__file__).resolve().parent.parent
 MAIL_SETTINGS = "\nmail:\n  from_address: chaire@example.org\n  reply_to: contact@example.org\n"
 
 
@@ -57,9 +57,7 @@ def start_sink(port: int) -> subprocess.Popen:
 
 
 def make_project(folder: Path, partners: int, pdf_kb: int) -> Path:
-    for name in ("publication.yaml", "issues", "templates", "styles"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, folder / name)
+    copy_sample(folder)
     with (folder / "publication.yaml").open("a", encoding="utf-8") as out:
         out.write(MAIL_SETTINGS)
     pdf = folder / "output" / "dossier-special-03.pdf"

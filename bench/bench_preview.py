@@ -14,7 +14,6 @@ Run from the project folder:  .venv/bin/python bench/bench_preview.py [--runs 5]
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import tempfile
 import time
@@ -26,8 +25,8 @@ from chromium import CHROMIUM, CHROMIUM_ARGS  # bench/chromium.py
 from dossier.build import build_issue
 from dossier.preview import PreviewServer
 from dossier.project import Project
+from sample import copy_sample  # bench/sample.py
 
-ROOT = Path(__file__).resolve().parent.parent
 SUBTITLE_LINE = 'subtitle: "Territoires, gestion de crise & résilience | COVID-19"'
 
 # When the reloaded draft was first painted (wall clock, ms); DOMContentLoaded if no paint entry.
@@ -47,13 +46,7 @@ PAGES_SHOWN_JS = """() => {
 
 
 def copy_project(target: Path) -> Project:
-    for name in ("publication.yaml", "issues", "templates", "styles"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return Project(target)
+    return Project(copy_sample(target))
 
 
 def save_subtitle(manifest: Path, original: str, subtitle: str) -> float:

@@ -22,8 +22,7 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageDraw, ImageFilter
 
-ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("publication.yaml", "issues", "templates", "styles")
+from sample import copy_sample  # bench/sample.py
 
 
 def photo(path: Path, seed: int, size: tuple[int, int] = (3000, 2000)) -> None:
@@ -36,17 +35,6 @@ def photo(path: Path, seed: int, size: tuple[int, int] = (3000, 2000)) -> None:
         x, y, r = rng.randrange(width), rng.randrange(height), rng.randrange(50, 400)
         draw.ellipse((x, y, x + r, y + r), fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
     image.filter(ImageFilter.GaussianBlur(2)).save(path, quality=90)
-
-
-def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in PARTS:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
 
 def add_photos_to_sample(root: Path, photos: list[Path]) -> None:
@@ -135,8 +123,8 @@ def main() -> None:
         for n in range(args.distinct_photos):
             photos.append(work / f"source{n}.jpg")
             photo(photos[-1], n)
-        plain = copy_project(work / "plain")
-        illustrated = copy_project(work / "illustrated")
+        plain = copy_sample(work / "plain")
+        illustrated = copy_sample(work / "illustrated")
         add_photos_to_sample(illustrated, photos)
         generate_large(illustrated, args.initiatives, photos)
 
