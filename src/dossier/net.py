@@ -26,6 +26,6 @@ def port_setting(environ: Mapping[str, str], variable: str, *, example: int) -> 
     text = environ.get(variable, "").strip()
     if not text:
         return None
-    if not (text.isdigit() and 0 < int(text) < 65536):
+    if not (text.isdecimal() and 0 < int(text) < 65536):  # isdigit would take "²", which int refuses
         raise DossierError(_(NOT_A_PORT).format(variable=variable, port=text, example=example))
     return int(text)
