@@ -288,3 +288,15 @@ def test_failed_build_leaves_the_previous_pdf_untouched(project: Path):
     assert result.stderr.splitlines()[1] == "issues/03/issue.yaml:7: subtitel: unknown field: did you mean 'subtitle'?"
     assert pdf_path.read_bytes() == before
     assert sorted(p.name for p in (project / "output").iterdir()) == ["dossier-special-03.html", "dossier-special-03.pdf"]
+
+
+def test_a_numero_folder_named_with_a_superscript_digit_is_not_a_number(mini_project: Path):
+    # "²".isdigit() is true but int("²") fails: such a folder must be passed over, never a traceback.
+    odd = mini_project / "issues" / "²"
+    shutil.copytree(mini_project / "issues" / "01", odd)
+    assert Project(mini_project).numbers() == frozenset({1})
+    built = run("build", "1")
+    assert built.exit_code == 0, built.output
+    checked = run("validate", "issues/²/issue.yaml")
+    assert checked.exit_code == 1
+    assert checked.stderr.startswith("issues/²/issue.yaml:2: number: numéro 1 is issues/01/issue.yaml: ")

@@ -76,7 +76,7 @@ class Project:
             return frozenset()
         return frozenset(
             int(folder.name) for folder in self.issues_dir.iterdir()
-            if folder.name.isdigit() and (folder / MANIFEST_FILE).is_file()
+            if folder.name.isdecimal() and (folder / MANIFEST_FILE).is_file()  # isdigit takes "²", int refuses it
         )
 
     def layout_files(self) -> Iterator[Path]:

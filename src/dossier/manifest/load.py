@@ -181,7 +181,7 @@ def _numbering_problems(project: Project, manifest: Path, number: int, where: Lo
     """
     folder = manifest.resolve().parent
     issues = project.issues_dir.resolve()
-    if folder.parent == issues and folder.name.isdigit():
+    if folder.parent == issues and folder.name.isdecimal():  # not isdigit: "²" is one, int refuses it
         if int(folder.name) == number:
             return []
         message = _("{number} does not match the folder issues/{folder}/: write number: {folder_number} "
