@@ -11,10 +11,11 @@ from typing import Any
 
 import yaml
 
+from ..i18n import _
 from .model import field_order
 from .yamlemit import Emitter, Layout
+from .yamltext import Located, UnsupportedLayout, YamlText, indent, shift
 from .yamltext import Path as FieldPath
-from .yamltext import UnsupportedLayout, YamlText, indent, shift
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -51,17 +52,27 @@ class YamlEditor:
         if found is None:
             self._insert_key(path, value)
         elif isinstance(found.node, yaml.ScalarNode) and not isinstance(value, dict | list | tuple):
-            node = found.node
-            style = node.style
-            written = self._emitter.value(value, style) if found.key else self._emitter.item(value, style)[2:]
-            column = found.key.start_mark.column if found.key else self._doc.column(self._doc.dash(node))
-            self._splice(node.start_mark.index, self._doc.content_end(node), indent(written, column, first=False))
+            before = self._doc
+            for style in (found.node.style, '"'):  # the value's own style, else double quotes
+                self._doc = before
+                self._set_scalar(found, value, style)
+                if self.get(path) == value:
+                    return
+            self._doc = before
+            raise ValueError(_("'{value}' cannot be written in the manifest so that it reads back the same: "
+                               "remove its unusual characters").format(value=str(value)[:40]))
         elif found.key is None:  # a list item becomes another collection: a new item in its place
             index = path[-1]
             self.insert(path, value)
             self.delete((*path[:-1], index + 1))
         else:
             self._replace_entry_value(found, value)
+
+    def _set_scalar(self, found: Located, value: Any, style: str | None) -> None:
+        node = found.node
+        written = self._emitter.value(value, style) if found.key else self._emitter.item(value, style)[2:]
+        column = found.key.start_mark.column if found.key else self._doc.column(self._doc.dash(node))
+        self._splice(node.start_mark.index, self._doc.content_end(node), indent(written, column, first=False))
 
     def delete(self, path: FieldPath) -> None:
         found = self._require(path)

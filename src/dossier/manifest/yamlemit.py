@@ -87,9 +87,11 @@ class Emitter:
         raise TypeError(f"cannot write a {type(value).__name__} in a manifest")
 
     def _text(self, text: str, style: str | None) -> Any:
-        if "\n" in text.rstrip("\n") or (style in ("|", ">") and "\n" in text):
+        # A block scalar cannot start with spaces or hold only them: those are double-quoted.
+        block_safe = text.strip() != "" and not text[:1].isspace()
+        if block_safe and ("\n" in text.rstrip("\n") or (style in ("|", ">") and "\n" in text)):
             return LiteralScalarString(text)
-        if style in _STYLES:
+        if style in _STYLES and (block_safe or style not in ("|", ">")):
             return _STYLES[style](text)
         plain = self._dump({_KEY: text})[len(_KEY) + 1:].lstrip(" ")
         if plain[:1] in ("'", '"') or _reads(f"{_KEY}: {plain}\n") != {_KEY: text}:
