@@ -211,7 +211,8 @@ def test_french_translations_have_french_typography():
     assert wrong == [], "run scripts/catalog (it typesets the translations):\n" + "\n".join(wrong)
     assert french["Usage:"].string == "Utilisation\u202f:"
     assert french["missing: this field is required"].string == "manquant\u202f: ce champ est obligatoire"
-    assert "«\u202f{value}\u202f» n’est pas" in french["'{value}' is not a colour: write it as #RRGGBB, e.g. #1b4f72"].string
+    colour = "'{value}' is not a colour: write it as #RRGGBB in quotes, e.g. `colour: \"#1b4f72\"`"
+    assert "«\u202f{value}\u202f» n’est pas" in french[colour].string
 
 
 def test_french_message_typography_leaves_code_alone():

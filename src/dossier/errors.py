@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
 
 import click
 
@@ -18,12 +20,17 @@ class Problem:
 
     file: str
     line: int
-    field: str
+    field: str  # where, in the editor's words: "Theme 2 “Tourisme”, initiative 3, porteurs"
     message: str
+    path: tuple[Any, ...] = dataclass_field(default=(), compare=False)  # the field's path, for the editing view
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if not self.field:
+            return f"{where}: {self.message}"
+        from .i18n import _  # i18n is loaded by then; importing it here keeps this module free of it
+
+        return _("{where}: {field}: {message}").format(where=where, field=self.field, message=self.message)
 
 
 # Characters a terminal acts on instead of showing (escape sequences, bidi overrides): text

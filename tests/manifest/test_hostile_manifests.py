@@ -32,7 +32,7 @@ EXPECTED_GENERATED = {
     "bell_character": f"{MANIFEST}:4: invisible control character U+0007 in the text: delete it (it often comes from "
                       "a copy-paste)\n",
     # Escaped in YAML, the characters reach the message: the terminal sees them escaped, never acted on.
-    "escape_sequence": f"{MANIFEST}:4: pages[0]: no page '\\x1b]0;titre\\x07' in publication.yaml: use one of chaire, "
+    "escape_sequence": f"{MANIFEST}:4: Back page 1: no page '\\x1b]0;titre\\x07' in publication.yaml: use one of chaire, "
                        "master2\n",
 }
 EXPECTED_GENERATED_FR = {
@@ -40,8 +40,8 @@ EXPECTED_GENERATED_FR = {
                      "souvent d’un copier-coller)\n",
     "bell_character": f"{MANIFEST}:4: caractère de contrôle invisible U+0007 dans le texte\u202f: supprimez-le (il vient "
                       "souvent d’un copier-coller)\n",
-    "escape_sequence": f"{MANIFEST}:4: pages[0]: pas de page «\u202f\\x1b]0;titre\\x07\u202f» dans publication.yaml\u202f: "
-                       "utilisez l’une de chaire, master2\n",
+    "escape_sequence": f"{MANIFEST}:4: Page de fin 1\u202f: pas de page «\u202f\\x1b]0;titre\\x07\u202f» dans "
+                       "publication.yaml\u202f: utilisez l’une de chaire, master2\n",
 }
 CASES = sorted([path.stem for path in HOSTILE.glob("*.yaml")] + list(GENERATED))
 

@@ -97,9 +97,10 @@ def test_broken_publication_is_reported_with_its_own_lines(project: Path):
     result = run("validate", "3")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "publication.yaml:4: publisher: missing: this field is required",
+        "publication.yaml:4: Publisher: missing: this field is required",
         "publication.yaml:5: publsher: unknown field: did you mean 'publisher'?",
-        "publication.yaml:11: colours.accent: 'navy' is not a colour: write it as #RRGGBB, e.g. #1b4f72",
+        "publication.yaml:11: Colours, accent colour: 'navy' is not a colour: write it as #RRGGBB in quotes, "
+        'e.g. `colour: "#1b4f72"`',
     ]
 
 
@@ -117,12 +118,13 @@ def test_manifest_problem_collection_is_an_exception_with_all_problems(project: 
     shutil.copy(BROKEN / "unknown_keys.yaml", project / "issues/09/issue.yaml")
     with pytest.raises(ManifestError) as caught:
         load_issue(Project(project), project / "issues/09/issue.yaml")
-    assert [(p.line, p.field) for p in caught.value.problems] == [
-        (1, "subtitle"),
-        (2, "subtitel"),
-        (8, "practices[0].initiatives[0].titel"),
-        (8, "practices[0].initiatives[0].title"),
-        (11, "practices[0].initiatives[0].lien"),
+    # Each problem says where in the editor's words, and keeps the field's path for the editing view.
+    assert [(p.line, p.field, p.path) for p in caught.value.problems] == [
+        (1, "Subtitle", ("subtitle",)),
+        (2, "subtitel", ("subtitel",)),
+        (8, "Theme 1 “Tourisme”, initiative 1, titel", ("practices", 0, "initiatives", 0, "titel")),
+        (8, "Theme 1 “Tourisme”, initiative 1, title", ("practices", 0, "initiatives", 0, "title")),
+        (11, "Theme 1 “Tourisme”, initiative 1, lien", ("practices", 0, "initiatives", 0, "lien")),
     ]
 
 

@@ -93,4 +93,4 @@ def test_a_language_tag_is_checked(project: Path):
     manifest.write_text(text.replace("        lang: en\n", "        lang: anglais!\n", 1), encoding="utf-8")
     result = run("validate", "3")
     assert result.exit_code == 1
-    assert re.search(r"lang: 'anglais!' is not a language tag: write e\.g\. en, fr, de or en-GB", result.stderr)
+    assert re.search(r"article 1, language: 'anglais!' is not a language tag: write e\.g\. en, fr, de or en-GB", result.stderr)

@@ -34,7 +34,7 @@ def check_issue(
     issue, lines = load_issue_with_lines(project, manifest)
 
     def at(field: FieldPath, message: str) -> Problem:
-        return Problem(*locate(lines, field, lines[()]), "", message)
+        return Problem(*locate(lines, field, lines[()]), "", message, path=field)
 
     content = issue.model_dump(exclude={"publication"})  # the numéro's own fields, walked by two rules
     links = list(rules.links(issue, content))

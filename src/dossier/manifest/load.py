@@ -19,7 +19,8 @@ from ..i18n import _
 from ..project import MANIFEST_FILE, Project
 from . import model
 from .model import Issue, Publication, model_at
-from .yamlfile import Document, FieldPath, Location, compose, dotted, locate, merge, sub_lines
+from .where import in_words, misplaced_entry
+from .yamlfile import Document, FieldPath, Location, compose, locate, merge, sub_lines
 
 __all__ = ["FieldPath", "Location", "load_issue", "load_issue_with_lines", "load_publication", "locate"]
 
@@ -83,13 +84,41 @@ def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
     return tuple(part for part in loc if isinstance(part, int) or not ("[" in part or part in _UNION_MEMBERS))
 
 
-def _problems_from(exc: ValidationError, lines: dict, model: type[BaseModel], fallback: Location) -> list[Problem]:
+def _problems_from(exc: ValidationError, lines: dict, model: type[BaseModel], fallback: Location, data: Any = None,
+                   publication_file: str | None = None) -> list[Problem]:
+    """pydantic's errors at their lines, in the editor's words (``where.in_words``).
+
+    In ``publication_file`` the fields are top-level: "pages, chaire", not "publication, pages, chaire".
+    Several unknown keys of one mapping that are all the fields of a list's entries are one card
+    written at the wrong indentation: one problem says so (and the mapping's missing fields go unsaid).
+    """
+    errors = [(error, _clean_loc(error["loc"])) for error in exc.errors()]
+    unknown: dict[FieldPath, list[str]] = {}
+    for error, loc in errors:
+        if error["type"] == "extra_forbidden":
+            unknown.setdefault(loc[:-1], []).append(str(loc[-1]))
+    misplaced = {parent: found for parent, keys in unknown.items() if (found := misplaced_entry(parent, keys))}
     problems = []
-    for error in exc.errors():
-        loc = _clean_loc(error["loc"])
+    for parent, (list_name, kind) in misplaced.items():
+        file, line = locate(lines, (*parent, unknown[parent][0]), fallback)
+        message = _("{fields}: the fields of {kind}, at the wrong indentation: indent them under the `{list}:` "
+                    "of the entry above, as far as its other entries").format(
+            fields=", ".join(unknown[parent]), kind=kind, list=list_name)
+        problems.append(_problem(file, line, parent, message, data, publication_file, model))
+    for error, loc in errors:
+        if loc[:-1] in misplaced:
+            continue
         file, line = locate(lines, loc, fallback)
-        problems.append(Problem(file, line, dotted(loc), _message(error, model, loc)))
+        problems.append(_problem(file, line, loc, _message(error, model, loc), data, publication_file, model))
     return problems
+
+
+def _problem(file: str, line: int, loc: FieldPath, message: str, data: Any, publication_file: str | None,
+             root: type[BaseModel]) -> Problem:
+    if file == publication_file and loc[:1] == ("publication",):
+        publication = data.get("publication") if isinstance(data, dict) else None
+        return Problem(file, line, in_words(loc[1:], publication, Publication), message, path=loc)
+    return Problem(file, line, in_words(loc, data, root), message, path=loc)
 
 
 def _rebase_images(data: Any, root: Path, base: Path) -> None:
@@ -137,11 +166,7 @@ def load_issue_with_lines(project: Project, manifest: Path) -> tuple[Issue, dict
         issue = Issue.model_validate(data, context=context)
     except ValidationError as exc:
         pub_shown = display_path(project.publication_file, project.root)
-        problems += [
-            # In publication.yaml the fields are top-level: say "pages.chaire", not "publication.pages.chaire".
-            Problem(p.file, p.line, p.field.removeprefix("publication."), p.message) if p.file == pub_shown else p
-            for p in _problems_from(exc, lines, Issue, (shown, 1))
-        ]
+        problems += _problems_from(exc, lines, Issue, (shown, 1), data, pub_shown)
     else:
         problems += _numbering_problems(project, manifest, issue.number, lines[("number",)])
     if problems:
@@ -164,12 +189,12 @@ def _numbering_problems(project: Project, manifest: Path, number: int, where: Lo
         message = _("{number} does not match the folder issues/{folder}/: write number: {folder_number} "
                     "(or move the file to issues/{number:02d}/)").format(
             number=number, folder=folder.name, folder_number=int(folder.name))
-        return [Problem(*where, "number", message)]
+        return [Problem(*where, in_words(("number",)), message, path=("number",))]
     for owner in (issues / f"{number:02d}" / MANIFEST_FILE, issues / str(number) / MANIFEST_FILE):
         if owner.is_file() and owner.resolve() != manifest.resolve():
             message = _("numéro {number} is {manifest}: give this manifest a number of its own, so that it does not "
                         "print over that numéro's files").format(number=number, manifest=display_path(owner, project.root))
-            return [Problem(*where, "number", message)]
+            return [Problem(*where, in_words(("number",)), message, path=("number",))]
     return []
 
 
@@ -183,7 +208,7 @@ def _page_reference_problems(data: dict, lines: dict) -> list[Problem]:
     return [
         Problem(
             *lines[("pages", i)],
-            f"pages[{i}]",
+            in_words(("pages", i)),
             _("no page '{name}' in publication.yaml: use one of {names}").format(
                 name=name, names=", ".join(defined) or _("(none defined)")),
         )
@@ -202,4 +227,4 @@ def load_publication(project: Project) -> Publication:
     try:
         return Publication.model_validate(doc.data, context={"base": project.root, "root": project.root})
     except ValidationError as exc:
-        raise ManifestError(_problems_from(exc, doc.lines, Publication, (shown, 1))) from None
+        raise ManifestError(_problems_from(exc, doc.lines, Publication, (shown, 1), doc.data)) from None

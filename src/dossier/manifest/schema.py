@@ -52,12 +52,12 @@ PARTIAL_NOTE = N_("Here every field is optional: it is merged over publication.y
 
 
 def _translated(node: Any, translate: Callable[[str], str]) -> Any:
-    """``node`` with every description in the language of ``translate``."""
+    """``node`` with every description and title in the language of ``translate``."""
     if isinstance(node, list):
         return [_translated(item, translate) for item in node]
     if not isinstance(node, dict):
         return node
-    return {key: translate(value) if key == "description" and isinstance(value, str) else _translated(value, translate)
+    return {key: translate(value) if key in ("description", "title") and isinstance(value, str) else _translated(value, translate)
             for key, value in node.items()}
 
 

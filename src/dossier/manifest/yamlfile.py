@@ -16,6 +16,7 @@ import yaml
 
 from ..errors import Problem
 from ..i18n import _, integer
+from .yamlhints import hash_comment_problem, syntax_problem
 
 Location = tuple[str, int]  # (file as shown, line)
 FieldPath = tuple[Any, ...]  # a field's place: ("practices", 0, "initiatives", 2, "image")
@@ -63,13 +64,8 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> Document:
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        # PyYAML's own words (exc.problem) are English: they stay so, inside a translated sentence.
-        what = exc.problem or exc.context or _("invalid YAML")
-        problems.append(Problem(shown, line, "", _(
-            "YAML syntax error: {what} (check this line's indentation and the line before; quote text that contains "
-            "': ' or starts with a symbol)").format(what=what)))
+        line, message = syntax_problem(exc, text)
+        problems.append(Problem(shown, line, "", message))
         return Document(None)
     except yaml.YAMLError as exc:  # e.g. a character PyYAML's reader refuses
         problems.append(Problem(shown, 0, "", _("not readable as YAML: {error}").format(error=" ".join(str(exc).split()))))
@@ -77,7 +73,7 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> Document:
     if node is None:
         return Document({}, {(): (shown, 1)})
     doc = Document(None)
-    builder = _Builder(shown, doc.lines, problems)
+    builder = _Builder(shown, doc.lines, problems, text.split("\n"))
     try:
         doc.data = builder.construct(node, (), 0)
     except _TooLarge as exc:
@@ -89,8 +85,9 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> Document:
 class _Builder:
     """Turns composed nodes into data, counting values so that aliases cannot blow up."""
 
-    def __init__(self, shown: str, lines: dict[FieldPath, Location], problems: list[Problem]) -> None:
-        self.shown, self.lines, self.problems = shown, lines, problems
+    def __init__(self, shown: str, lines: dict[FieldPath, Location], problems: list[Problem],
+                 source: list[str] | None = None) -> None:
+        self.shown, self.lines, self.problems, self.source = shown, lines, problems, source or []
         self.values = 0
 
     def construct(self, node: yaml.Node, path: FieldPath, depth: int) -> Any:
@@ -122,7 +119,7 @@ class _Builder:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(Problem(self.shown, line, dotted(path),
+                self.problems.append(Problem(self.shown, line, _in_words(path),
                                              _("merge keys (<<) are not supported: write the fields out")))
                 continue
             try:
@@ -130,14 +127,24 @@ class _Builder:
             except (yaml.constructor.ConstructorError, ValueError):
                 key = None
             if not isinstance(key, str | int) or isinstance(key, bool):
-                self.problems.append(Problem(self.shown, line, dotted(path), _("a key must be a plain name")))
+                self.problems.append(Problem(self.shown, line, _in_words(path), _("a key must be a plain name")))
                 continue
             if key in result:
-                self.problems.append(Problem(self.shown, line, dotted((*path, key)), _("given twice: keep one")))
+                self.problems.append(Problem(self.shown, line, _in_words((*path, key)), _("given twice: keep one"),
+                                             path=(*path, key)))
                 continue
             self.lines[(*path, key)] = (self.shown, line)
             result[key] = self.construct(value_node, (*path, key), depth + 1)
+            plain = isinstance(value_node, yaml.ScalarNode) and not value_node.style and line <= len(self.source)
+            if plain and (lost := hash_comment_problem(self.source[line - 1], str(key), result[key])):
+                self.problems.append(Problem(self.shown, line, _in_words((*path, key)), lost, path=(*path, key)))
         return result
+
+
+def _in_words(path: FieldPath) -> str:
+    from .where import in_words  # where.py reads the model, which is built on this module
+
+    return in_words(path)
 
 
 def dotted(path: FieldPath) -> str:
