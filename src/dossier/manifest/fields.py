@@ -129,7 +129,8 @@ def _as_str(value: Any) -> Any:
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
-# The JSON Schema of each type, as an editor sees the YAML: plain strings with the patterns the validators check.
+# The JSON Schema of each type, as an editor sees the YAML: plain strings with the patterns the validators check;
+# "x-widget" (an annotation text editors ignore) tells the editing view which control a field gets.
 _TEXT_SCHEMA = {"type": "string", "minLength": 1}
 _IMAGE_PATTERN = r"\.(" + "|".join(
     "".join(f"[{c}{c.upper()}]" for c in suffix[1:]) for suffix in sorted(IMAGE_SUFFIXES)
@@ -139,9 +140,11 @@ _DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"
 _LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 Text = Annotated[str, BeforeValidator(_as_str), AfterValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
-Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown), WithJsonSchema(_TEXT_SCHEMA)]
+Markdown = Annotated[str, BeforeValidator(_as_str), AfterValidator(_markdown),
+                     WithJsonSchema({**_TEXT_SCHEMA, "x-widget": "markdown"})]
 Url = Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_START + r"\S*$"})]
-ImagePath = Annotated[str, AfterValidator(_image), WithJsonSchema({"type": "string", "pattern": _IMAGE_PATTERN})]
+ImagePath = Annotated[str, AfterValidator(_image),
+                      WithJsonSchema({"type": "string", "pattern": _IMAGE_PATTERN, "x-widget": "image"})]
 Lang = Annotated[
     str,
     AfterValidator(_lang),
@@ -151,7 +154,8 @@ Lang = Annotated[
 ]
 # The publication's language: a tag like Lang's, without Lang's description (which is about entries).
 LanguageTag = Annotated[str, AfterValidator(_lang), WithJsonSchema({"type": "string", "pattern": _LANG_PATTERN})]
-Colour = Annotated[str, AfterValidator(_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
+Colour = Annotated[str, AfterValidator(_colour),
+                   WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "x-widget": "colour"})]
 
 
 def _site_url(value: str) -> str:
@@ -213,7 +217,8 @@ def _article_date(value: Any, info: ValidationInfo) -> Any:
 
 
 IssueDate = Annotated[
-    dt.date | Month, BeforeValidator(_issue_date), WithJsonSchema({"type": "string", "pattern": _DATE_PATTERN})
+    dt.date | Month, BeforeValidator(_issue_date),
+    WithJsonSchema({"type": "string", "pattern": _DATE_PATTERN, "x-widget": "date"})
 ]
 ArticleDate = Annotated[dt.date | Month | str, BeforeValidator(_article_date), WithJsonSchema(_TEXT_SCHEMA)]
 

@@ -53,7 +53,8 @@ class YamlEditor:
             self._insert_key(path, value)
         elif isinstance(found.node, yaml.ScalarNode) and not isinstance(value, dict | list | tuple):
             before = self._doc
-            for style in (found.node.style, '"'):  # the value's own style, else double quotes
+            # The value's own style (an empty text's quotes say nothing: it was a new entry), else double quotes.
+            for style in (found.node.style if found.node.value else None, '"'):
                 self._doc = before
                 self._set_scalar(found, value, style)
                 if self.get(path) == value:

@@ -29,15 +29,18 @@ def _template(name: str) -> Template:
     return Template(_static(name))
 
 
-def client(mode: str, draft: str) -> str:
+def client(mode: str, draft: str, edit_url: str = "") -> str:
     """The live-reload script and the pages' panel, for a document of ``mode`` (draft, error, pages)."""
     panel_words = {
         "printed_pages": _("Printed pages"), "connecting": _("connecting"), "hide": _("Hide the pages"),
         "waiting": _("Waiting for the server…"), "draft_link": _("draft"), "newsletter": _("newsletter"),
         "web_edition": _("web edition"),
     }
+    edit_word = html.escape(_("edit"))
+    edit_link = f' · <a href="{html.escape(edit_url)}" target="dossier-edit">{edit_word}</a>' if edit_url else ""
     return _template("panel.html").substitute(
         css=_static("panel.css"), mode=html.escape(mode), draft=html.escape(draft), js=_static("client.js"),
+        edit_link=edit_link,
         words=json.dumps(client_words()).replace("</", "<\\/"),
         **{name: html.escape(text) for name, text in panel_words.items()},
     )
@@ -68,11 +71,11 @@ def inject(document: str, snippet: str) -> str:
     return document + snippet if at < 0 else document[:at] + snippet + document[at:]
 
 
-def draft_document(draft_html: str, draft: str) -> str:
-    return inject(draft_html, client("draft", draft))
+def draft_document(draft_html: str, draft: str, edit_url: str = "") -> str:
+    return inject(draft_html, client("draft", draft, edit_url))
 
 
-def error_document(problems: list[str], draft: str) -> str:
+def error_document(problems: list[str], draft: str, edit_url: str = "") -> str:
     """The errors, one item each, ``file:line`` in bold, in place of the draft."""
     items = []
     for line in problems:
@@ -82,7 +85,7 @@ def error_document(problems: list[str], draft: str) -> str:
         else:
             items.append(f"<li>{html.escape(line)}</li>")
     return _template("error.html").substitute(
-        problems="".join(items), client=client("error", draft), lang=current_language(),
+        problems="".join(items), client=client("error", draft, edit_url), lang=current_language(),
         title=html.escape(_("Errors · dossier preview")), heading=html.escape(_("The draft cannot be built")),
         advice=html.escape(_("Fix the file and save it: this page reloads by itself.")),
     )

@@ -1,8 +1,9 @@
 """The preview's HTTP side: a threading server and its handler, over any ``Site``.
 
 The server knows nothing of numéros: it routes ``/`` (the draft), ``/pages``, ``/mail`` and
-``/web`` (the newsletter and the web edition), ``/events`` (server-sent events), page images
-and assets to the ``Site`` it was given. Invariants:
+``/web`` (the newsletter and the web edition), ``/events`` (server-sent events), ``/edit``
+(the editing view, the only one that takes POST requests), page images and assets to the
+``Site`` it was given. Invariants:
 - On a loopback address it answers only to requests addressed to a loopback name
   (403 otherwise): a web page cannot reach it by DNS rebinding.
 - Anything the site does not name is a 404; nothing is read from disk but the paths
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 # Keeps an idle event stream alive and lets a closed tab's handler notice it is gone.
 KEEPALIVE_SECONDS = 15.0
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+MAX_BODY = 26 * 1024 * 1024  # a photo sent from the editing view (edit/upload.py bounds it at 25 MB)
 
 
 class Site(Protocol):
@@ -51,6 +53,7 @@ class Site(Protocol):
     def page_image(self, draft: str, number: int) -> bytes | None: ...
     def asset_file(self, url_path: str) -> Path | None: ...
     def wait_for_change(self, seen: int, timeout: float) -> tuple[int, dict[str, Any] | None]: ...
+    def edit(self, method: str, target: str, headers: Any, body: bytes = b"") -> tuple[int, bytes, str]: ...
 
     @property
     def stopping(self) -> bool: ...
@@ -142,6 +145,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(200, body, WEB_ASSETS[path], cache="no-cache")
         elif path == "/events":
             self._stream_events()
+        elif path == "/edit" or path.startswith("/edit/"):
+            self._send(*site.edit("GET", self.path, self.headers))
         elif path == "/favicon.ico":
             self._send(204, b"", "image/x-icon")  # browsers ask for it; the draft has none
         elif match := PAGE_URL.fullmatch(path):
@@ -155,6 +160,25 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send_file(asset)
         else:
             self._not_found()
+
+    def do_POST(self) -> None:
+        """Writes go to the editing view only (``/edit/…``), which checks its token and the request's origin."""
+        if not host_allowed(self.server.host, self.headers.get("Host")):
+            self._send(403, b"Forbidden: this preview answers only to localhost\n", "text/plain; charset=utf-8")
+            return
+        if not urllib.parse.urlsplit(self.path).path.startswith("/edit/"):
+            self._not_found()
+            return
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True  # the body is not read
+            self._send(413 if length > MAX_BODY else 411, b"A body of known, bounded length is required\n",
+                       "text/plain; charset=utf-8")
+            return
+        self._send(*self.server.site.edit("POST", self.path, self.headers, self.rfile.read(length)))
 
     def _not_found(self) -> None:
         message = _("Not found: the preview serves the draft and the numéro's assets only") + "\n"

@@ -14,6 +14,7 @@ from ..files import display_path
 from ..i18n import _
 from ..net import is_loopback
 from ..project import Project
+from .edit import EditingDesk
 from .http import PreviewHttpServer
 from .session import PreviewSession, Report, ignore
 from .site import PreviewSite
@@ -41,7 +42,8 @@ class PreviewServer:
         self.watcher = Watcher(
             self.session.watched_files, self.session.rebuild, poll_seconds=poll_seconds, on_error=self._internal_error
         )
-        self._httpd = PreviewHttpServer(PreviewSite(self.session), host, port)  # listens now: a taken port fails early
+        self.desk = EditingDesk(self.session, loopback=is_loopback(host))
+        self._httpd = PreviewHttpServer(PreviewSite(self.session, self.desk), host, port)  # listens now: a taken port fails early
         self._threads: list[threading.Thread] = []
 
     @property
@@ -52,6 +54,11 @@ class PreviewServer:
     def url(self) -> str:
         shown = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{shown}:{self.port}/"
+
+    @property
+    def edit_url(self) -> str:
+        """The editing view's address, with this session's token (loopback only)."""
+        return self.url.rstrip("/") + self.desk.url
 
     def start(self) -> None:
         self.watcher.prime()  # the first draft, built before anyone can ask for it
@@ -109,6 +116,8 @@ def serve_preview(
     server = PreviewServer(project, manifest, host=host, port=port, report=report)
     report(_("previewing {manifest} at {url} (Ctrl-C to stop)").format(
         manifest=display_path(manifest, project.root), url=server.url))
+    if is_loopback(host):
+        report(_("editing view: {url}").format(url=server.edit_url))
     try:
         server.start()
         if not is_loopback(host):

@@ -17,23 +17,35 @@ from ..errors import DossierError
 from ..files import display_path
 from ..project import ASSET_TYPES
 from . import documents, editions
+from .edit import EditingDesk
 from .session import PreviewSession
 
 
 class PreviewSite:
     """The read side of a session, as the HTTP handler asks for it (``http.Site``)."""
 
-    def __init__(self, session: PreviewSession) -> None:
+    def __init__(self, session: PreviewSession, desk: EditingDesk | None = None) -> None:
         self.session = session
+        self.desk = desk
         self.root = session.root
         self.allowed_dirs = (session.project.styles_dir.resolve(), session.issue_dir)
+
+    @property
+    def edit_url(self) -> str:
+        return self.desk.url if self.desk is not None and self.desk.loopback else ""
 
     def draft_document(self) -> bytes:
         """The draft (or the page of errors) with the live-reload script and panel."""
         draft, draft_html, problems = self.session.current()
         if draft_html is None:
-            return documents.error_document(problems, draft).encode("utf-8")
-        return documents.draft_document(draft_html, draft).encode("utf-8")
+            return documents.error_document(problems, draft, self.edit_url).encode("utf-8")
+        return documents.draft_document(draft_html, draft, self.edit_url).encode("utf-8")
+
+    def edit(self, method: str, target: str, headers: Any, body: bytes = b"") -> tuple[int, bytes, str]:
+        """The editing view's answer (``edit.api``); a 404 when the session has none."""
+        if self.desk is None:
+            return 404, b"Not found\n", "text/plain; charset=utf-8"
+        return self.desk.handle(method, target, headers, body)
 
     def edition_document(self, kind: str) -> bytes:
         """The newsletter (``mail``) or the web edition (``web``) of the last good numéro, live-reloaded.
