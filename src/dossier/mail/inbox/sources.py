@@ -1,27 +1,52 @@
 """Where ``dossier inbox`` reads messages: an mbox file or a Maildir folder (IMAP: ``imap``).
 
-A source yields each message's raw bytes with where it is (for the report); reading
-changes nothing. ``mark`` flags a message as seen, for the sources that have flags.
+A source yields the head of each message (its first HEAD_LIMIT bytes: the headers and
+the first parts, all that a bounce or a request is read from) with where it is, its
+size and a digest of all of it; however big a message, no more than HEAD_LIMIT bytes of
+it are held at once. Reading changes nothing. ``mark`` flags a message as seen, for the
+sources that have flags.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mailbox
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from ...errors import DossierError
 from ...files import display_path
 from ...i18n import _
 
+HEAD_LIMIT = 1 << 20  # bytes of each message read: a DSN's returned headers come well within it
+_CHUNK = 1 << 20
+
 
 @dataclass(frozen=True)
 class MailboxMessage:
     where: str  # as the report names it: bounces.mbox#3, Maildir/new/1700…, INBOX uid 42
-    raw: bytes = field(repr=False)
+    raw: bytes = field(repr=False)  # the first HEAD_LIMIT bytes
     key: str = ""  # the source's own key, for mark()
+    size: int = -1  # of the whole message; -1: raw is all of it
+    digest: str = ""  # sha256 of the whole message, hex; "" until read_head or hashed from raw
+
+    @property
+    def fingerprint(self) -> str:
+        """What identifies the message without a Message-ID: the digest of all its bytes."""
+        return "sha256:" + (self.digest or hashlib.sha256(self.raw).hexdigest())
+
+
+def read_head(where: str, stream: BinaryIO, key: str = "") -> MailboxMessage:
+    """A message from a file-like object: its head kept, the rest only hashed (bounded memory)."""
+    head = stream.read(HEAD_LIMIT)
+    digest = hashlib.sha256(head)
+    size = len(head)
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return MailboxMessage(where, head, key, size, digest.hexdigest())
 
 
 class Source(Protocol):
@@ -50,7 +75,11 @@ class MboxSource:
 
     def messages(self) -> Iterator[MailboxMessage]:
         for index, key in enumerate(self._box.iterkeys(), start=1):
-            yield MailboxMessage(f"{self.name}#{index}", self._box.get_bytes(key), str(key))
+            stream = self._box.get_file(key)
+            try:
+                yield read_head(f"{self.name}#{index}", stream, str(key))
+            finally:
+                stream.close()
 
     def mark(self, message: MailboxMessage) -> None:
         raise AssertionError("mbox files are read only")
@@ -72,10 +101,14 @@ class MaildirSource:
         # Sorted: Maildir names start with the delivery time, so this is arrival order.
         for key in sorted(self._box.iterkeys()):
             try:
-                raw = self._box.get_bytes(key)
+                stream = self._box.get_file(key)
             except (FileNotFoundError, KeyError):  # taken by a mail client meanwhile
                 continue
-            yield MailboxMessage(f"{self.name}:{key}", raw, key)
+            try:
+                message = read_head(f"{self.name}:{key}", stream, key)
+            finally:
+                stream.close()
+            yield message
 
     def mark(self, message: MailboxMessage) -> None:
         try:
