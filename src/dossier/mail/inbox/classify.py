@@ -79,14 +79,14 @@ def _bounce(message: Message, known: Known) -> Verdict | None:
         return _unproven_bounce(message, known, temporary, permanent, sender, failed)
     code = _status_code(message, evidence.address)
     if code and code.startswith("2"):
-        return Verdict("ignored", _("a delivery report ({code}: delivered or relayed), not a failure").format(code=code),
-                       evidence.address, evidence.issue)
+        return Verdict("ignored", _("a delivery report ({code}: delivered or relayed), not a failure").format(code=code)
+                       + failed, evidence.address, evidence.issue)
     if not (temporary or permanent or code):
         return Verdict("review", _("an error report about {address} that says no failure ({how}){failed}").format(
             address=evidence.address, how=evidence.how, failed=failed), evidence.address, evidence.issue, "hard bounce")
     hard = code.startswith("5") if code else (evidence.address in permanent or (not temporary and bool(permanent)))
     kind = code or (_("permanent") if hard else _("temporary"))
-    detail = _("{kind} failure; evidence: {how}").format(kind=kind, how=evidence.how)
+    detail = _("{kind} failure; evidence: {how}").format(kind=kind, how=evidence.how) + failed
     return Verdict("hard bounce" if hard else "soft bounce", detail, evidence.address, evidence.issue)
 
 
