@@ -192,7 +192,7 @@ def test_plain_requests_replies_and_automatic_messages(project: Path, ledger: Pa
         "  inbox.mbox#2: marie@example.net: for review (#1): asks to unsubscribe (« STOP »), but it is not in reply to a "
         "message the ledger records as sent (no In-Reply-To or References of ours)",
         "  inbox.mbox#3: inconnu@example.com: for review (#2): asks to unsubscribe (« désabonnement »), but "
-        "inconnu@example.com is on no list and was never sent a numéro",
+        "inconnu@example.com was never sent a numéro and is on no partner list",
         "  inbox.mbox#4: jean@example.org: for review (#3): perhaps a request to unsubscribe, not sure: the words about "
         "unsubscribing are only in quoted text (our footer, or a message answered)",
         "  inbox.mbox#5: jean@example.org: ignored: automatic reply ('Absence du bureau'): nothing to do",
@@ -212,11 +212,11 @@ def test_a_partner_never_sent_a_numero_is_confirmed_by_a_person(project: Path, l
     write_mbox(project / "inbox.mbox", [reply("nouveau@example.org", "contact@example.org", "Désinscription",
                                               message_id="<n1@x>")])
     without = run("inbox", "--mbox", "inbox.mbox").stdout.splitlines()[0]
-    assert without.endswith(": for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org is "
-                            "on no list and was never sent a numéro")
+    assert without.endswith(": for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org was "
+                            "never sent a numéro and is on no partner list")
     with_list = run("inbox", "--mbox", "inbox.mbox", "--partners", str(write_partners(project))).stdout
-    assert "for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org is on a partner list " \
-           "but was never sent a numéro" in with_list, "the same message keeps its number"
+    assert "for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org was never sent a " \
+           "numéro (a partner list has it, the ledger does not)" in with_list, "the same message keeps its number"
     assert suppressed(ledger) == {}
     assert run("inbox", "--confirm", "1").stdout == "#1: nouveau@example.org: unsubscribed\n"
     assert suppressed(ledger) == {"nouveau@example.org": "unsubscribed"}

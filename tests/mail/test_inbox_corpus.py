@@ -202,3 +202,20 @@ def test_a_maildir_message_is_read_by_its_head_too(project: Path, ledger: Path) 
     box.close()
     result = run("inbox", "--maildir", "Maildir")
     assert ": jean@example.org: unsubscribed: asked « merci de me désabonner" in result.stdout
+
+
+def test_decisions_and_the_review_list_in_french(project: Path, ledger: Path) -> None:
+    def spaced(text: str) -> list[str]:  # French typography's narrow no-break spaces, as plain ones
+        return text.replace("\u202f", " ").replace("\xa0", " ").splitlines()
+
+    write_mbox(project / "inbox.mbox", [fixture("negated-surtout.eml"), fixture("genuine-reply.eml")])
+    lines = spaced(run("--lang", "fr", "inbox", "--mbox", "inbox.mbox").stdout)
+    assert lines[0] == ("  inbox.mbox#1: jean@example.org: à vérifier (#1): peut-être une demande de désinscription, sans "
+                        "certitude : une négation dans « Surtout ne me désabonnez pas, ce dossier est précieux pour notre "
+                        "service. »")
+    assert lines[1] == ("  inbox.mbox#2: jean@example.org: désinscrit: demandé « merci de me désabonner, je quitte mes "
+                        "fonctions. » depuis sa propre adresse ; preuve : en réponse au message "
+                        "<dossier03.jean@example.org> du numéro 3, dans le registre")
+    listing = spaced(run("--lang", "fr", "inbox", "--review").stdout)
+    assert listing[0] == "1 message à vérifier dans .dossier/deliveries.sqlite :"
+    assert listing[-1] == "      --confirm 1 : désinscrire jean@example.org ; --dismiss 1 : ne rien changer"

@@ -190,8 +190,8 @@ def _missing(sender: str, answered: Evidence | None, known: Known) -> str:
     if sender in known.sent:
         return _("it is not in reply to a message the ledger records as sent (no In-Reply-To or References of ours)")
     if sender in known.listed:
-        return _("{sender} is on a partner list but was never sent a numéro").format(sender=sender)
-    return _("{sender} is on no list and was never sent a numéro").format(sender=sender)
+        return _("{sender} was never sent a numéro (a partner list has it, the ledger does not)").format(sender=sender)
+    return _("{sender} was never sent a numéro and is on no partner list").format(sender=sender)
 
 
 def _sender(message: Message) -> str | None:
