@@ -95,7 +95,7 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[-3:] == [
-        "inbox: 12 messages read from inbox.mbox: 3 unsubscribed, 3 bounced, 2 soft bounce counted, "
+        "inbox: 12 messages read from inbox.mbox: 3 unsubscribed, 3 bounced, 2 soft bounces counted, "
         "1 already read, 1 for review, 1 ignored, 1 unreadable; suppression list in .dossier/deliveries.sqlite",
         "  1 message to review (à vérifier): dossier inbox --review lists it; --confirm N or --dismiss N decides",
         "  1 message is left for a person: read it in the mailbox",
