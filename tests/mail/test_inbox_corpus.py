@@ -210,10 +210,10 @@ def test_decisions_and_the_review_list_in_french(project: Path, ledger: Path) ->
 
     write_mbox(project / "inbox.mbox", [fixture("negated-surtout.eml"), fixture("genuine-reply.eml")])
     lines = spaced(run("--lang", "fr", "inbox", "--mbox", "inbox.mbox").stdout)
-    assert lines[0] == ("  inbox.mbox#1: jean@example.org: à vérifier (#1): peut-être une demande de désinscription, sans "
+    assert lines[0] == ("  inbox.mbox#1: jean@example.org : à vérifier (#1) : peut-être une demande de désinscription, sans "
                         "certitude : une négation dans « Surtout ne me désabonnez pas, ce dossier est précieux pour notre "
                         "service. »")
-    assert lines[1] == ("  inbox.mbox#2: jean@example.org: désinscrit: demandé « merci de me désabonner, je quitte mes "
+    assert lines[1] == ("  inbox.mbox#2: jean@example.org : désinscrit : demandé « merci de me désabonner, je quitte mes "
                         "fonctions. » depuis sa propre adresse ; preuve : en réponse au message "
                         "<dossier03.jean@example.org> du numéro 3, dans le registre")
     listing = spaced(run("--lang", "fr", "inbox", "--review").stdout)
