@@ -35,6 +35,7 @@ SENT_3 = {
     "lea@example.net": "<dossier03.lea@example.org>",
     "ferme@example.org": "<dossier03.ferme@example.org>",
     "parti@example.org": "<dossier03.parti@example.org>",
+    "andrée@example.net": "<dossier03.andree@example.org>",
 }
 NOT_TIED = "not tied to a message the ledger records as sent"
 IN_REPLY = "in reply to numéro 3's message <dossier03.{}@example.org> in the ledger"
@@ -67,6 +68,9 @@ EXPECTED = {
                                                                 "evidence: " + IN_REPLY.format("marie")),
     "latin1-body.eml": ("unsubscribed", "lea@example.net", "asked « Je souhaite me désinscrire de la liste. »"),
     "dsn-in-reply-to.eml": ("bounced", "ferme@example.org", "5.2.1 failure; evidence: " + IN_REPLY.format("ferme")),
+    # RFC 6533: an internationalised DSN about an address with an accent, the headers returned in UTF-8.
+    "rfc6533-global-dsn.eml": ("bounced", "andrée@example.net", "5.1.1 failure; evidence: its Message-ID "
+                                                                "<dossier03.andree@example.org> in the ledger"),
     "signed-verp-bounce.eml": ("bounced", "parti@example.org", "evidence: returned to its signed VERP address"),
 }
 
@@ -114,7 +118,7 @@ def test_every_corpus_message_gets_its_decision_and_its_evidence(project: Path, 
     assert suppressed(ledger) == {
         "jean@example.org": "unsubscribed", "john@example.org": "unsubscribed", "marie@example.com": "unsubscribed",
         "marie@example.net": "unsubscribed", "lea@example.net": "unsubscribed", "ferme@example.org": "bounced",
-        "parti@example.org": "bounced"}, "victim@example.net is untouched"
+        "parti@example.org": "bounced", "andrée@example.net": "bounced"}, "victim@example.net is untouched"
 
 
 def test_the_review_list_takes_a_persons_decisions(project: Path, ledger: Path) -> None:

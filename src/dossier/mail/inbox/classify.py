@@ -14,6 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
+import email
 import re
 from dataclasses import dataclass
 from email.message import Message
@@ -117,13 +118,29 @@ def _failures(message: Message) -> tuple[set[str], set[str], str]:
     return {decode(a) for a in temporary}, {decode(a) for a in permanent}, ""
 
 
-def _final_recipients(message: Message) -> list[str]:
-    found = []
+def _status_blocks(message: Message) -> list[Message]:
+    """The per-recipient blocks of a DSN's status part (message/delivery-status, or RFC 6533's UTF-8 one).
+
+    The parser splits the first into blocks; the second it reads as one message whose body
+    holds the blocks after the first: they are split here."""
+    blocks: list[Message] = []
     for part in message.walk():
-        if part.get_content_type() == "message/delivery-status" and part.is_multipart():
-            for block in part.get_payload():
-                found += ADDRESS.findall(header(block, "final-recipient").lower())
-    return found
+        if part.get_content_type() not in {"message/delivery-status", "message/global-delivery-status"}:
+            continue
+        for block in part.get_payload() if part.is_multipart() else []:
+            if not isinstance(block, Message):
+                continue
+            blocks.append(block)
+            rest = block.get_payload(decode=True) if not block.is_multipart() else None
+            if isinstance(rest, bytes) and rest.strip():
+                text = rest[:65536].decode("utf-8", "replace").replace("\r\n", "\n")
+                blocks += [email.message_from_string(chunk) for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+    return blocks
+
+
+def _final_recipients(message: Message) -> list[str]:
+    return [address for block in _status_blocks(message)
+            for address in ADDRESS.findall(header(block, "final-recipient").lower())]
 
 
 def _failed_recipients(message: Message) -> list[str]:
@@ -132,14 +149,11 @@ def _failed_recipients(message: Message) -> list[str]:
 
 def _status_code(message: Message, address: str) -> str | None:
     """The DSN status (5.1.1) of ``address``'s block, if the bounce has one."""
-    for part in message.walk():
-        if part.get_content_type() != "message/delivery-status" or not part.is_multipart():
-            continue
-        for block in part.get_payload():
-            recipients = " ".join(header(block, h) for h in ("final-recipient", "original-recipient")).lower()
-            match = STATUS_CODE.search(header(block, "status"))
-            if match and address in recipients:
-                return match.group(0)
+    for block in _status_blocks(message):
+        recipients = " ".join(header(block, h) for h in ("final-recipient", "original-recipient")).lower()
+        match = STATUS_CODE.search(header(block, "status"))
+        if match and address in recipients:
+            return match.group(0)
     return None
 
 
