@@ -59,6 +59,9 @@ EXPECTED = {
     "english-negated.eml": ("for review", "jean@example.org", "not sure: a negation in « Please don't unsubscribe me,"),
     "quoted-footer-outlook.eml": ("for review", "jean@example.org", "only in quoted text (our footer"),
     "footer-copied-inline.eml": ("for review", "jean@example.org", "only in quoted text (our footer"),
+    # Another sender's newsletter, whose footer speaks of unsubscribing: not a request, not for the review list.
+    "bulk-newsletter.eml": ("not classified", "lettre@news.example.com", "a bulk message (List-Unsubscribe, "
+                                                                         "Precedence), not a request"),
     "genuine-reply.eml": ("unsubscribed", "jean@example.org", "asked « merci de me désabonner, je quitte mes "
                                                               "fonctions. » from their own address; evidence: "
                                                               + IN_REPLY.format("jean")),

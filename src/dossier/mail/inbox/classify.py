@@ -179,6 +179,9 @@ def _request(message: Message, known: Known, sender: str | None) -> Verdict:
         return Verdict("unsubscribe", _("unsubscribe link of numéro {issue} (its token){via}").format(issue=issue, via=via),
                        address, issue)
     reading = read_request(subject, first_text(message), known.footers)
+    if reading.kind != "none" and _is_bulk(message) and reply_evidence(message, known) is None:
+        return Verdict("unclassified", _("a bulk message (List-Unsubscribe, Precedence), not a request ({subject!r}): "
+                                         "left for a person").format(subject=shown(subject)), sender)
     if reading.kind == "none":
         return Verdict("unclassified", _("neither a bounce nor an unsubscribe request ({subject!r}): left for a "
                                          "person").format(subject=shown(subject)), sender)
@@ -212,6 +215,12 @@ def _sender(message: Message) -> str | None:
     """The From address, lower-cased; None when From names none, or several."""
     addresses = [address for _name, address in getaddresses([header(message, "from")]) if "@" in address]
     return addresses[0].lower() if len(addresses) == 1 else None
+
+
+def _is_bulk(message: Message) -> bool:
+    """A mailing of its own (another sender's newsletter): its "unsubscribe" is about itself."""
+    precedence = header(message, "precedence").lower()
+    return "list-unsubscribe" in message or "list-id" in message or precedence in {"bulk", "list", "junk"}
 
 
 def _is_auto_reply(message: Message) -> bool:
