@@ -112,11 +112,12 @@ def _known(stops: SuppressionList, secret: bytes | None, listed: set[str], bounc
 
 def _handle(message: MailboxMessage, known: Known, book: Ledger, stops: SuppressionList) -> Entry:
     try:
-        parsed = parse(message.raw)
-        message_id = header(parsed.message, "message-id")
+        # The headers first: a message read before costs no more than its Message-ID.
+        message_id = header(parse(message.raw, headers_only=True).message, "message-id")
         key = message_id or message.fingerprint
         if stops.seen(key):
             return Entry(message.where, Verdict("ignored", _("read by an earlier run: nothing changed")), "already read")
+        parsed = parse(message.raw)
         verdict = classify(parsed.message, known)
     except DossierError:
         raise

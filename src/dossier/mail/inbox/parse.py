@@ -42,10 +42,12 @@ class Parsed:
     cut: bool  # whether parts after the first MAX_PARTS were left unread
 
 
-def parse(raw: bytes) -> Parsed:
-    """The message from its head; ValueError when it has no headers at all (not a mail message)."""
+def parse(raw: bytes, *, headers_only: bool = False) -> Parsed:
+    """The message from its head (only its headers if ``headers_only``); ValueError when it has no headers at all."""
     end = _HEADER_END.search(raw)
     head, body = (raw[:end.start()], raw[end.end():]) if end else (raw, b"")
+    if headers_only:
+        body = b""
     lines = [_text_of_bytes(line) for line in head.splitlines()]
     cut = False
     if re.search(rb"(?im)^content-type:[ \t]*multipart/", head):
