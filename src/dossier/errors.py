@@ -16,16 +16,17 @@ import click
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in an input file, located by file and line."""
+    """One thing wrong in an input file, located by file and line (a spreadsheet's: sheet and cell, ``C12``)."""
 
     file: str
     line: int
     field: str  # where, in the editor's words: "Theme 2 “Tourisme”, initiative 3, porteurs"
     message: str
+    column: str = ""  # a spreadsheet cell's column letters; ``file`` then names the sheet too
     path: tuple[Any, ...] = dataclass_field(default=(), compare=False)  # the field's path, for the editing view
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file}:{self.column}{self.line}" if self.line else self.file
         if not self.field:
             return f"{where}: {self.message}"
         from .i18n import _  # i18n is loaded by then; importing it here keeps this module free of it
