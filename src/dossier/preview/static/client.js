@@ -23,19 +23,21 @@
   other.title = mode === "pages" ? words.backToDraft : words.showFullSize;
 
   const style = document.createElement("style");
-  style.textContent = "html.dossier-preview-open body { margin-right: 340px !important; }";
+  // The panel sits beside the draft on a wide screen; on a narrow one it opens over it, closed at first.
+  const wide = window.matchMedia("(min-width: 900px)").matches;
+  style.textContent = "@media (min-width: 900px) { html.dossier-preview-open body { margin-right: 340px !important; } }";
   document.head.append(style);
-  const setOpen = (open) => {
+  const setOpen = (open, remember = true) => {
     panel.hidden = !open;
     $(".show").hidden = open;
     document.documentElement.classList.toggle("dossier-preview-open", open);
-    localStorage.setItem(panelKey, open ? "open" : "closed");
+    if (remember) localStorage.setItem(panelKey, open ? "open" : "closed");
   };
   if (mode === "pages") {
     panel.classList.add("full");
     $(".hide").hidden = true;
   } else {
-    setOpen(localStorage.getItem(panelKey) !== "closed");
+    setOpen(wide ? localStorage.getItem(panelKey) !== "closed" : localStorage.getItem(panelKey) === "open", false);
     $(".hide").onclick = () => setOpen(false);
     $(".show").onclick = () => setOpen(true);
   }
