@@ -18,8 +18,8 @@ from ..files import display_path
 from ..i18n import _
 from ..project import MANIFEST_FILE, Project
 from . import model
-from .model import Issue, Publication, model_at
-from .where import in_words, misplaced_entry
+from .model import Issue, Publication
+from .where import in_words, misplaced_entry, model_at
 from .yamlfile import Document, FieldPath, Location, compose, locate, merge, sub_lines
 
 __all__ = ["FieldPath", "Location", "load_issue", "load_issue_with_lines", "load_publication", "locate"]

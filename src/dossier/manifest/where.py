@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..i18n import N_, _
-from .fields import field_title
-from .model import Issue, _inner_model, model_at
+from .model import Issue
+from .titles import field_title
+from .yamlfile import FieldPath
 
 # What one entry of each list is called; {number} counts from 1.
 ENTRY_NAMES = {
@@ -90,3 +91,32 @@ def _lists(model: type[BaseModel], seen: tuple[type, ...] = ()) -> list[tuple[st
         if getattr(info.annotation, "__origin__", None) is list:
             found.append((name, inner))
     return found
+
+
+def model_at(path: FieldPath, root: type[BaseModel] | None = None) -> type[BaseModel] | None:
+    """The model whose fields are written at ``path`` of a manifest (list indices and page names passed over)."""
+    current: Any = root or Issue
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:  # a key of a mapping such as publication.pages
+            continue
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_order(path: FieldPath) -> list[str]:
+    """The fields of the model at ``path`` in the order the model declares them (new keys are written so)."""
+    found = model_at(path)
+    return list(found.model_fields) if found else []

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ..i18n import _
-from .model import field_order
+from .where import field_order
 from .yamlemit import Emitter, Layout
 from .yamltext import Located, UnsupportedLayout, YamlText, indent, shift
 from .yamltext import Path as FieldPath
