@@ -127,3 +127,21 @@ def test_the_merge_keeps_both_sides_changes_unless_they_touch():
     assert merge(base, "A\nb\nc\nd\ne\n", "a\nB\nc\nd\ne\n") is None  # adjacent lines: both shown instead
     assert merge(base, "A\nb\nc\nd\ne\n", "A\nb\nc\nd\ne\n") == "A\nb\nc\nd\ne\n"
     assert merge(base, base, "x\n") == "x\n"
+
+
+def test_after_a_conflict_keeping_ones_version_writes_it_and_keeps_the_other_in_the_history(server: PreviewServer):
+    manifest = server.session.manifest
+    loaded = state(server)
+    data = loaded["data"]
+    data["subtitle"] = "Le nôtre"
+    theirs = manifest.read_text(encoding="utf-8").replace('subtitle: "', 'subtitle: "Le leur — ', 1)
+    manifest.write_text(theirs, encoding="utf-8")
+    body = json.dumps({"base": loaded["digest"], "ops": [], "data": data}).encode()
+    status, answer = request(server, "POST", "/edit/save", body, {"Content-Type": "application/json"})
+    assert status == 409 and manifest.read_text(encoding="utf-8") == theirs
+    conflict = json.loads(answer)
+    body = json.dumps({"base": conflict["digest"], "text": conflict["ours"]}).encode()
+    status, _ = request(server, "POST", "/edit/save", body, {"Content-Type": "application/json"})
+    assert status == 200 and manifest.read_text(encoding="utf-8") == conflict["ours"]
+    history = server.session.project.root / ".dossier/history/03"
+    assert any(path.read_text(encoding="utf-8") == theirs for path in history.glob("*.yaml"))
