@@ -170,7 +170,7 @@ def test_template_mistakes_point_at_the_line_before_anything_is_written(mail_pro
     result = run("send", "3", "--partners", "fake-partners.csv")
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        f"issues/03/issue.yaml:{lines_before + 3}: publication.mail.text: template syntax error on its line 2: "
+        f"issues/03/issue.yaml:{lines_before + 3}: Publication, mail, text: template syntax error on its line 2: "
     )
 
 
@@ -185,7 +185,7 @@ def test_settings_mistakes_are_reported(project: Path) -> None:
     configure_mail(project, MAIL_SETTINGS + "  ledger: output/deliveries.sqlite\n  reply_to_: x@example.org\n")
     result = run("send", "3", "--partners", "fake-partners.csv")
     assert result.exit_code == 1
-    assert "mail.reply_to_: unknown field: did you mean 'reply_to'?" in result.stderr
+    assert "Mail, reply_to_: unknown field: did you mean 'reply_to'?" in result.stderr
 
     text = (project / "publication.yaml").read_text(encoding="utf-8").replace("  reply_to_: x@example.org\n", "")
     (project / "publication.yaml").write_text(text, encoding="utf-8")

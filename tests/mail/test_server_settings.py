@@ -78,7 +78,7 @@ def test_a_password_in_publication_yaml_is_refused_at_its_line(project: Path) ->
     line = (project / "publication.yaml").read_text(encoding="utf-8").splitlines().index("    password: hunter2") + 1
     result = run("--lang", "fr", "validate", "3")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"publication.yaml:{line}: mail.smtp.password: n’écrivez jamais le mot de passe")
+    assert result.stderr.startswith(f"publication.yaml:{line}: Envoi, smtp, password\u202f: n’écrivez jamais le mot de passe")
     assert "hunter2" not in result.output
 
 
