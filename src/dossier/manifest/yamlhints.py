@@ -28,6 +28,10 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     line = mark.line + 1 if mark else 0
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     problem = exc.problem or ""
+    # A quote left open runs on over the following lines, and YAML stumbles further down.
+    if problem.startswith(("did not find expected", "expected <block end>", "mapping values")) and \
+            (opened := _unclosed_quote(lines, line)):
+        return opened, _("a quoted text is not closed: add its closing quote mark")
     if problem.startswith("mapping values are not allowed") and mark is not None:
         entry = _ENTRY.match(source[:mark.column]) if ":" in source[:mark.column].lstrip("- ") else None
         if entry:
@@ -69,6 +73,17 @@ def hash_comment_problem(line_text: str, key: str, value: object) -> str | None:
     if isinstance(value, str) and after.strip().startswith(value):
         return _("cut short at the #: in YAML a # after a space starts a comment; if the # is part of the text, "
                  "put the text in quotes: {example}").format(example=f"{key}: {_quoted(written)}")
+    return None
+
+
+_OPENS_QUOTE = re.compile(r'^\s*(?:-\s+)?[^\s:#"\'][^:#]*:\s+"(.*)$')
+
+
+def _unclosed_quote(lines: list[str], before: int) -> int | None:
+    """The line (from 1) of a double-quoted value opened and not closed on its line, before line ``before``."""
+    for number, text in enumerate(lines[:max(before - 1, 0)], 1):
+        if (opened := _OPENS_QUOTE.match(text)) and len(re.findall(r'(?<!\\)"', opened[1])) % 2 == 0:
+            return number
     return None
 
 
