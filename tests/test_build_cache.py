@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from conftest import run
-from dossier.build import is_up_to_date
-from dossier.buildcache import CACHE_FILE
+from dossier.press import is_up_to_date
+from dossier.press.cache import CACHE_FILE
 from dossier.project import Project
 
 PDF = "output/dossier-special-03.pdf"

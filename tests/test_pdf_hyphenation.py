@@ -8,7 +8,7 @@ from pathlib import Path
 import pyphen
 import pytest
 
-from dossier.pdf.hyphenation import load_patterns
+from dossier.press.pdf.hyphenation import load_patterns
 
 DRAFT = '<html lang="fr"><body><p>Attractivité</p><p lang="en">Development</p><p lang="xx-YY">?</p></body></html>'
 WORDS = {"fr": ["attractivité", "territoriale", "développement"], "en": ["development", "communication", "hyphenation"]}

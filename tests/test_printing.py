@@ -17,10 +17,10 @@ import pytest
 from dossier.errors import DossierError
 from dossier.i18n import use
 from dossier.manifest import load_issue
-from dossier.printing import InProcessPrinter, PrintJob
-from dossier.printing.process import WorkerPrinter
+from dossier.press.printing import InProcessPrinter, PrintJob
+from dossier.press.printing.process import WorkerPrinter
+from dossier.press.render import render_html
 from dossier.project import Project
-from dossier.render import render_html
 
 
 def _job(root: Path, **options: object) -> PrintJob:
@@ -86,7 +86,7 @@ def test_a_cold_build_leaves_weasyprint_to_the_worker_and_no_temporary_files(min
     environment, temporary = _cold(tmp_path)
     script = (
         "import sys\n"
-        "from dossier.build import build_issue\n"
+        "from dossier.press import build_issue\n"
         "from dossier.project import Project\n"
         "result = build_issue(Project.find(), '1')\n"
         "print(result.pages, 'weasyprint' in sys.modules)\n"

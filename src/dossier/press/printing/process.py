@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..i18n import N_
+from ...i18n import N_
 
 if TYPE_CHECKING:
     from . import PrintedPdf, PrintJob
@@ -29,7 +29,7 @@ WORKER_FAILED = N_("the print worker stopped without an answer ({status}): run t
 
 
 class WorkerPrinter:
-    """The print worker (forked, or started as ``python -m dossier.printing.worker``), importing WeasyPrint until
+    """The print worker (forked, or started as ``python -m dossier.press.printing.worker``), importing WeasyPrint until
     it is sent its job.
 
     Its temporary files (WeasyPrint's copies of the fonts) go to a folder of this process's,
@@ -61,8 +61,8 @@ class WorkerPrinter:
     def print(self, job: PrintJob) -> PrintedPdf:
         import pickle
 
-        from ..errors import DossierError
-        from ..i18n import _
+        from ...errors import DossierError
+        from ...i18n import _
 
         try:
             answer, _err = self._process.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
@@ -86,7 +86,7 @@ def _started_worker(temporary: Path) -> subprocess.Popen[bytes]:
     # -P: the project folder (the current directory) is not put on the worker's import path. A
     # process group of its own: a Ctrl-C in the terminal goes to the build, which says so and
     # stops the worker, never to the worker (whose traceback would follow the build's message).
-    return subprocess.Popen([sys.executable, "-P", "-m", "dossier.printing.worker"], stdin=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-P", "-m", "dossier.press.printing.worker"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, process_group=0, env={**os.environ, "TMPDIR": str(temporary)})
 
 
@@ -155,6 +155,6 @@ class _ForkedWorker:
 
 
 def _exit_status(code: int) -> str:
-    from ..i18n import _
+    from ...i18n import _
 
     return _(SIGNAL).format(number=-code) if code < 0 else _(EXIT_CODE).format(number=code)

@@ -1,4 +1,4 @@
-"""The print worker (``python -P -m dossier.printing.worker``, or forked): import WeasyPrint, print one job, exit.
+"""The print worker (``python -P -m dossier.press.printing.worker``, or forked): import WeasyPrint, print one job, exit.
 
 Started by ``printing.process.WorkerPrinter`` before the job exists: the import overlaps the build's
 loading and rendering. Reads one pickled ``PrintJob`` on stdin and writes one pickled answer
@@ -36,8 +36,8 @@ def main() -> None:
 
 
 def _print_one(jobs: BinaryIO) -> tuple[str, object]:
-    from ..errors import DossierError
-    from ..i18n import use
+    from ...errors import DossierError
+    from ...i18n import use
 
     try:
         from .. import pdf  # noqa: F401 - the slow import, done before the job arrives
