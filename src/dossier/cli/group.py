@@ -6,8 +6,13 @@ errors and ``--help`` are translated too. The commands are added by ``dossier.cl
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
 
 import click
 
@@ -32,11 +37,48 @@ _INTERRUPTED = {
 _INTERRUPTED_DEFAULT = N_("interrupted (Ctrl-C): files are written whole or not at all, so nothing was left half-written")
 
 
+_STOPPED = {
+    "send": N_("stopped ({signal}): every message the server accepted is recorded in the ledger; "
+               "run the same command again to send the rest"),
+}
+_STOPPED_DEFAULT = N_("stopped ({signal}): files are written whole or not at all, so nothing was left half-written")
+
+
 class Interrupted(click.ClickException):
     exit_code = 130  # as shells report a command ended by SIGINT
 
+    def __init__(self, message: str, exit_code: int = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         click.echo(self.format_message(), err=True, file=file)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a ``timeout``, a closed terminal, a CI cancel), ending the command as a Ctrl-C does."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _stop(number: int, frame: FrameType | None) -> None:
+    raise Stopped(number)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP unwind it (files whole, the print worker stopped) and say so."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class _Commands(Group):
@@ -44,11 +86,16 @@ class _Commands(Group):
         # Before click reads anything: its usage errors and every --help are then in the run's language.
         i18n.use(i18n.choose_language(sys.argv[1:] if args is None else args))
         wire_click()
-        return super().main(args, *posargs, **kwargs)
+        with _stopped_by_signals():
+            return super().main(args, *posargs, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except Stopped as stopped:
+            message = _STOPPED.get(ctx.invoked_subcommand or "", _STOPPED_DEFAULT)
+            name = signal.Signals(stopped.number).name
+            raise Interrupted(_(message).format(signal=name), exit_code=128 + stopped.number) from None
         except KeyboardInterrupt:
             message = _INTERRUPTED.get(ctx.invoked_subcommand or "", _INTERRUPTED_DEFAULT)
             raise Interrupted(_(message)) from None

@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,14 +113,15 @@ def _code_digest() -> str:
 
 @functools.cache
 def _installed_distributions() -> list[str]:
-    """Every distribution on the import path, as ``name-version``: one listing per folder, no metadata read.
+    """Every distribution installed beside dossier's libraries, as ``name-version``: a listing, no metadata read.
 
-    Wider than the libraries that print (an unrelated upgrade prints once more), never narrower.
+    Wider than the libraries that print (an unrelated upgrade prints once more), never narrower;
+    the same in every process of this installation, whatever its import path (a test runner's).
     """
     names: set[str] = set()
-    for entry in sys.path:
+    for folder in {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}:
         with contextlib.suppress(OSError):
-            names.update(item.name for item in os.scandir(entry or ".") if item.name.endswith(".dist-info"))
+            names.update(item.name for item in os.scandir(folder) if item.name.endswith(".dist-info"))
     return sorted(names)
 
 
