@@ -133,6 +133,7 @@ def test_a_change_to_dossiers_own_code_prints_again(project: Path, tmp_path: Pat
     subprocess.run(["cp", "-r", str(Path(dossier.__file__).parent), str(package)], check=True)
     monkeypatch.setattr(dossier, "__file__", str(package / "__init__.py"))
     before = cache._code_digest.__wrapped__()
+    monkeypatch.setattr(cache, "tool_digest", cache.tool_digest.__wrapped__)  # computed anew at each build
     render = package / "press" / "render.py"
     render.write_text(render.read_text(encoding="utf-8").replace("WIDE_CARD_CHARS = 900", "WIDE_CARD_CHARS = 901"),
                       encoding="utf-8")
@@ -141,6 +142,7 @@ def test_a_change_to_dossiers_own_code_prints_again(project: Path, tmp_path: Pat
     assert build() == (True, PDF)
     monkeypatch.setattr(cache, "_code_digest", lambda: "another dossier")
     assert build() == (False, PDF)
+    assert build() == (True, PDF)
 
 
 def test_an_upgraded_library_prints_again(project: Path, monkeypatch):
@@ -149,6 +151,7 @@ def test_an_upgraded_library_prints_again(project: Path, monkeypatch):
     assert any(name.startswith("pydyf-") for name in cache._installed_distributions())
     assert build() == (False, PDF)
     upgraded = [name.replace("pydyf-", "pydyf-9") for name in cache._installed_distributions()]
+    monkeypatch.setattr(cache, "tool_digest", cache.tool_digest.__wrapped__)
     monkeypatch.setattr(cache, "_installed_distributions", lambda: upgraded)
     assert build() == (False, PDF)
     assert build() == (True, PDF)

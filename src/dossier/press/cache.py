@@ -78,9 +78,7 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
         "format": FORMAT,
         # Our own code as installed, and every library's version: a changed constant or an upgraded
         # pydyf prints again (``__version__`` is the same for every commit).
-        "dossier": _code_digest(),
-        "libraries": _installed_distributions(),
-        "python": sys.version,
+        "tool": tool_digest(),
         "draft": draft_date.isoformat() if draft_date else None,
         "archive": archive,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),  # dates the archive's sources and fonts
@@ -97,6 +95,14 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
         digest.update(f"\0{name}\0".encode())
         digest.update(file_digest(path).encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def tool_digest() -> str:
+    """The digest of the tool that makes an output: dossier's own files as installed, every installed library's
+    version, Python's. Part of the key of every cache of outputs (the build's, the site's)."""
+    parts = {"dossier": _code_digest(), "libraries": _installed_distributions(), "python": sys.version}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 @functools.cache
