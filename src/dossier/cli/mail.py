@@ -42,7 +42,7 @@ from .words import IntRange, argument, option
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
          web: bool, rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
     from ..mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
-    from ..mail.smtp import SmtpConfig
+    from ..mail.server import server_for
 
     if really_send + bool(test_address) + status > 1:
         raise click.UsageError(_("choose one of --send, --test and --status"))
@@ -54,7 +54,7 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
     if status:
         echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
         return
-    smtp = SmtpConfig.from_environ() if really_send or test_address else None
+    smtp = server_for(project, issue) if really_send or test_address else None
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
                               web=web)
     if mailing.partners is not None and mailing.partners.read_as:
