@@ -36,10 +36,12 @@ from .project import Project
 @option("--limit", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
         help=N_("Dry run: write the first N messages (all of them are checked)."))
 @option("--status", is_flag=True, help=N_("Show who was sent the numéro, who failed and who is pending."))
+@option("--retry-uncertain", is_flag=True,
+        help=N_("Send again to partners whose message may have arrived (the connection was lost after it was sent)."))
 @option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
         help=N_("The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite)."))
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
-         web: bool, rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
+         web: bool, rate: int | None, limit: int, status: bool, retry_uncertain: bool, ledger: Path | None) -> None:
     from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
     from .mail.smtp import SmtpConfig
 
@@ -55,7 +57,7 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
         return
     smtp = SmtpConfig.from_environ() if really_send or test_address else None
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
-                              web=web)
+                              web=web, retry_uncertain=retry_uncertain)
     if mailing.built is not None:
         echo(_("built {pdf} (missing, or not the print of its current sources)").format(
             pdf=display_path(mailing.built.pdf_path, Path.cwd())), err=True)

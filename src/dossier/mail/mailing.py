@@ -43,6 +43,7 @@ class Mailing:
     served: dict[str, Delivery]
     built: BuildResult | None = None  # the PDF was (re)built for this mailing
     suppressed: dict[str, Suppression] = field(default_factory=dict)  # the suppression list, by lower-cased address
+    retry_uncertain: bool = False  # send again to partners whose message may have arrived (uncertain)
 
     @property
     def shown_ledger(self) -> str:
@@ -51,12 +52,24 @@ class Mailing:
     def _was_sent(self, partner: Partner) -> bool:
         return getattr(self.served.get(partner.key), "status", None) == "sent"
 
+    def _is_uncertain(self, partner: Partner) -> bool:
+        return getattr(self.served.get(partner.key), "status", None) == "uncertain"
+
     @property
     def pending(self) -> list[Partner]:
-        """Partners the ledger does not list as sent, in list order (failed ones are tried again), less the suppressed."""
+        """Partners the ledger does not list as sent, in list order (failed ones are tried again), less the suppressed
+        and, unless ``retry_uncertain``, those whose message may have arrived."""
         if self.partners is None:
             return []
-        return [p for p in self.partners if not self._was_sent(p) and p.key not in self.suppressed]
+        return [p for p in self.partners if not self._was_sent(p) and p.key not in self.suppressed
+                and (self.retry_uncertain or not self._is_uncertain(p))]
+
+    @property
+    def uncertain_left_out(self) -> list[Partner]:
+        """Partners left out because their message may have arrived (the connection was lost after its end)."""
+        if self.partners is None or self.retry_uncertain:
+            return []
+        return [p for p in self.partners if self._is_uncertain(p) and p.key not in self.suppressed]
 
     @property
     def already_sent(self) -> int:
@@ -79,6 +92,7 @@ def prepare_mailing(
     ledger: Path | None = None,
     check_all: bool = True,
     web: bool = False,
+    retry_uncertain: bool = False,
 ) -> Mailing:
     """Check everything a mailing needs, before anything is sent; build the PDF if it is missing or stale.
 
@@ -108,7 +122,7 @@ def prepare_mailing(
     with Ledger.read(ledger_path, display_path(ledger_path, project.root)) as book:
         served = book.deliveries(issue.number)
         suppressed = SuppressionList(book).all()
-    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built, suppressed)
+    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built, suppressed, retry_uncertain)
     if check_all:
         for partner in mailing.pending:
             composer.texts(partner)
