@@ -133,3 +133,17 @@ def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, part
     report = read_inbox(Project.find(), mbox=mbox, maildir=maildir, folder=folder, mark=mark,
                         partners_files=partners_files, ledger=ledger)
     echo("\n".join(report.lines()))
+
+
+@cli.command("import-unsubscribes", help=N_(
+    """Put the one-click unsubscribe requests of the endpoint's file on the suppression list.
+
+    FILE is the file the unsubscribe endpoint appends to (DOSSIER_UNSUBSCRIBE_FILE where it runs).
+    A request acts only if its link was made with DOSSIER_SECRET for a message the ledger records
+    as sent, and only once; every request gets a line saying what it did."""))
+@click.argument("requests_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ledger_option
+def import_unsubscribes(requests_file: Path, ledger: Path | None) -> None:
+    from .mail.unsubscribe.imports import import_unsubscribes as apply_requests
+
+    echo("\n".join(apply_requests(Project.find(), requests_file, ledger=ledger).summary()))

@@ -29,6 +29,7 @@ from ..weblinks import edition_url, initiative_anchors, theme_anchor
 from .partners import Partner
 from .templates import MailTemplates, MessageTexts
 from .tokens import UNSUBSCRIBE_PREFIX, recipient_header, token, verp_address
+from .unsubscribe import link_token
 
 
 @dataclass(frozen=True)
@@ -187,9 +188,12 @@ class Composer:
             themes=[(colour, lightened_for(colour, DARK_BACKGROUND)) for colour in themes],
         )
 
-    def texts(self, partner: Partner) -> MessageTexts:
+    def texts(self, partner: Partner, recipient: str | None = None) -> MessageTexts:
+        """What the message to ``partner`` says; ``recipient``: the address it goes to, if not the partner's (a test copy)."""
+        one_click_token = link_token(self.secret, self.issue.number, recipient or partner.email) if self.secret else None
         texts = self.templates.render(
             partner,
+            unsubscribe_token=one_click_token,
             issue=self.issue,
             publication=self.issue.publication,
             sender=self.sender.name,
@@ -209,8 +213,8 @@ class Composer:
 
     def compose(self, partner: Partner, *, to: str | None = None, subject_prefix: str = "") -> OutgoingMessage:
         """The message to ``partner`` (addressed to ``to`` instead for a test copy), as sent."""
-        texts = self.texts(partner)
         recipient = to or partner.email
+        texts = self.texts(partner, recipient)
         # A test copy's token is the test address's: it unsubscribes nobody (never recorded as sent).
         recipient_token = token(self.secret, self.issue.number, recipient) if self.secret else None
         message = EmailMessage(policy=SMTP_POLICY)
@@ -229,7 +233,8 @@ class Composer:
         mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject={urllib.parse.quote(unsubscribe_subject)}"
         if texts.unsubscribe_url:
             message["List-Unsubscribe"] = f"<{mailto}>, <{texts.unsubscribe_url}>"
-            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: one click, no page
+            if texts.one_click:  # our endpoint, which honours the POST (mail/unsubscribe): RFC 8058
+                message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         else:
             message["List-Unsubscribe"] = f"<{mailto}>"
         message.set_content(texts.text, subtype="plain", charset="utf-8", cte="quoted-printable")

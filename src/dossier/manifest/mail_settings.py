@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, PositiveInt
 
 from ..i18n import N_
-from .addresses import EmailAddress, TemplateSource, file_name, https_template, one_line
+from .addresses import EmailAddress, TemplateSource, file_name, one_line, unsubscribe_url_template
 from .fields import Strict
 
 
@@ -20,7 +20,7 @@ class MailSettings(Strict):
     reply_to: EmailAddress | None = None
     unsubscribe_mailto: EmailAddress | None = None  # default: reply_to, else from_address
     bounce_address: EmailAddress | None = None  # envelope sender, made per recipient (VERP): bounces+jean=example.org@…
-    unsubscribe_url: Annotated[str, AfterValidator(https_template)] | None = None
+    unsubscribe_url: Annotated[str, AfterValidator(unsubscribe_url_template)] | None = None  # with {{ unsubscribe_token }}
     subject: TemplateSource | None = None
     text: TemplateSource | None = None
     html: TemplateSource | None = None
