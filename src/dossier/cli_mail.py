@@ -147,3 +147,16 @@ def import_unsubscribes(requests_file: Path, ledger: Path | None) -> None:
     from .mail.unsubscribe.imports import import_unsubscribes as apply_requests
 
     echo("\n".join(apply_requests(Project.find(), requests_file, ledger=ledger).summary()))
+
+
+@cli.command(help=N_("""Check what the sender's domain publishes in DNS for the mail to arrive: SPF, DKIM and DMARC.
+
+    Looks up the records of mail.from_address's domain (and of mail.bounce_address's, the
+    envelope sender), the DKIM key of mail.dkim, and says what is missing and what to publish."""))
+def doctor() -> None:
+    from .mail.doctor import check_mail_dns
+
+    lines, complete = check_mail_dns(Project.find())
+    echo("\n".join(lines))
+    if not complete:
+        raise click.exceptions.Exit(1)  # the last line said what to fix

@@ -27,6 +27,7 @@ from ..manifest.model import Initiative, Issue
 from ..manifest.typography import plain_text, render_markdown
 from ..weblinks import edition_url, initiative_anchors, theme_anchor
 from .partners import Partner
+from .signing import DkimSigner, list_id
 from .templates import MailTemplates, MessageTexts
 from .tokens import UNSUBSCRIBE_PREFIX, recipient_header, token, verp_address
 from .unsubscribe import link_token
@@ -158,8 +159,11 @@ class Composer:
     """Builds the message to one partner; the attachment is encoded once for the whole batch."""
 
     def __init__(self, issue: Issue, sender: Sender, templates: MailTemplates, *,
-                 attachment: Attachment | None, link: str | None, secret: bytes | None = None) -> None:
+                 attachment: Attachment | None, link: str | None, secret: bytes | None = None,
+                 signer: DkimSigner | None = None) -> None:
         self.issue = issue
+        self.signer = signer  # mail.dkim: each message signed as composed
+        self.list_id = list_id(issue, sender.domain)
         self.secret = secret  # DOSSIER_SECRET: per-recipient unsubscribe tokens (``tokens``)
         self.sender = sender
         self.templates = templates
@@ -226,6 +230,7 @@ class Composer:
         message["Message-ID"] = make_msgid(idstring=f"dossier{self.issue.number:02d}", domain=self.sender.domain)
         if self.sender.reply_to:
             message["Reply-To"] = self.sender.reply_to
+        message["List-Id"] = self.list_id
         # Returned in bounces and complaints, it says whom they are about (with a token when there is a secret).
         message["X-Dossier-Recipient"] = recipient_header(self.issue.number, recipient, recipient_token)
         unsubscribe = translation(self.issue.publication.language).gettext(N_("Unsubscribe"))
@@ -254,6 +259,8 @@ class Composer:
             closing = f"--{boundary}--".encode()
             cut = head.rindex(closing)
             data = b"".join((head[:cut], f"--{boundary}\r\n".encode(), self._attachment_bytes, b"\r\n", head[cut:]))
+        if self.signer is not None:
+            data = self.signer.sign(data)
         bounce_address = self.sender.bounce_address
         envelope_from = verp_address(bounce_address, recipient) if bounce_address else self.sender.address
         return OutgoingMessage(str(message["Message-ID"]), str(message["Subject"]), data, envelope_from)

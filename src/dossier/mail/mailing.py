@@ -23,6 +23,7 @@ from ..project import Project
 from .compose import Attachment, Composer, Sender, web_edition
 from .ledger import DEFAULT_LEDGER, Delivery, Ledger
 from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
+from .signing import load_signer
 from .suppression import Suppression, SuppressionList
 from .templates import MailTemplates, setting_node
 from .tokens import secret_from_environ
@@ -105,6 +106,7 @@ def prepare_mailing(
     settings = issue.publication.mail
     sender = _sender(project, manifest, issue)
     secret = secret_from_environ()  # before any build: a bad secret is found at once
+    signer = load_signer(project, issue, setting_node(project, manifest, "dkim")[0])  # and a refused key
     if link is not None:
         link = _check_link(link)
     if web:
@@ -118,7 +120,7 @@ def prepare_mailing(
     templates = MailTemplates(project, manifest, settings, columns, shown_list)
 
     attachment, built = (None, None) if link is not None else _attachment(project, issue)
-    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret)
+    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret, signer=signer)
     with Ledger.read(ledger_path, display_path(ledger_path, project.root)) as book:
         served = book.deliveries(issue.number)
         suppressed = SuppressionList(book).all()

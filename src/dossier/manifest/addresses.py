@@ -72,6 +72,18 @@ def unsubscribe_url_template(value: str) -> str:
     return value
 
 
+_DNS_NAME = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?")
+
+
+def dns_name(value: str) -> str:
+    """A DNS name in ASCII (a domain, or a DKIM selector): labels of letters, digits, - and _."""
+    name = value.strip().rstrip(".").lower()
+    if not _DNS_NAME.fullmatch(name) or len(name) > 253:
+        raise ValueError(_("'{value}' is not a DNS name: write it as example.org (ASCII letters, digits, - and .)").format(
+            value=value.strip()))
+    return name
+
+
 def file_name(value: str) -> str:
     if "/" in value or "\\" in value or not value.lower().endswith(".pdf"):
         raise ValueError(_("'{value}' is not a file name ending in .pdf, such as dossier-special-03.pdf").format(value=value))

@@ -7,8 +7,18 @@ from typing import Annotated
 from pydantic import AfterValidator, PositiveInt
 
 from ..i18n import N_
-from .addresses import EmailAddress, TemplateSource, file_name, one_line, unsubscribe_url_template
+from .addresses import EmailAddress, TemplateSource, dns_name, file_name, one_line, unsubscribe_url_template
 from .fields import Strict
+
+
+class DkimSettings(Strict):
+    __doc__ = N_("DKIM signing of the messages: the selector and domain of the public key published in DNS "
+                 "(selector._domainkey.domain), and the private key's file, kept outside the project folder "
+                 "(DOSSIER_DKIM_KEY may name it instead).")
+
+    selector: Annotated[str, AfterValidator(dns_name)]
+    domain: Annotated[str, AfterValidator(dns_name)]
+    key_file: Annotated[str, AfterValidator(one_line)] | None = None
 
 
 class MailSettings(Strict):
@@ -27,3 +37,4 @@ class MailSettings(Strict):
     attachment_name: Annotated[str, AfterValidator(file_name)] | None = None
     rate: PositiveInt | None = None  # messages per minute; --rate overrides
     ledger: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
+    dkim: DkimSettings | None = None  # sign the messages (mail/signing.py)
