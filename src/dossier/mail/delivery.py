@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..errors import DossierError
 from .reports import SendReport
 from .smtp import DeliveryUncertain, SmtpConnection, smtp_reply
 
@@ -84,6 +85,9 @@ def deliver(connection: SmtpConnection, sender: str, recipient: str, data: bytes
         except KeyboardInterrupt:
             connection.drop()
             raise InFlightInterrupt from None
+        except DossierError:  # e.g. the previous record could not be written, cut in the middle of DATA
+            connection.drop()
+            raise
         except DeliveryUncertain as exc:
             connection.drop()
             return Outcome("uncertain", str(exc))

@@ -231,7 +231,8 @@ def sending_lock(ledger_path: Path, shown: str) -> Iterator[None]:
 
 def _connect(shown: str, uri: str) -> sqlite3.Connection:
     try:
-        db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level="DEFERRED")
+        # Used from the sending's recording thread too, one thread at a time (mail/recording.py).
+        db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level="DEFERRED", check_same_thread=False)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise not_a_ledger(shown, exc) from None

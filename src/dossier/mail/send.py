@@ -2,8 +2,9 @@
 
 Invariants: the one-sender lock is held for the whole run and the ledger is read
 again under it (a run started meanwhile has sent some); a message is recorded the
-moment the server accepts it, or as uncertain when the connection was lost after its
-end (never sent again unless ``retry_uncertain``); the first Ctrl-C lets the message
+moment the server accepts it (committed while the next one goes: ``recording``), or
+as uncertain when the connection was lost after its end (never sent again unless
+``retry_uncertain``); the first Ctrl-C lets the message
 in flight finish and be recorded, a second stops at once. However a run stops,
 SendStopped says how many were sent and that the same command sends the rest; a
 server that is not taking mail for now (421, unreachable, TEMPORARY_STREAK partners
@@ -30,6 +31,7 @@ from .delivery import InFlightInterrupt, SenderRefused, ServerUnavailable, StopF
 from .ledger import Ledger, sending_lock
 from .mailing import Mailing
 from .partners import STANDARD_COLUMNS, Partner
+from .recording import Recorder
 from .reports import DeliveryEvent, SendReport
 from .smtp import DeliveryUncertain, SmtpConfig, SmtpConnection, smtp_reply
 
@@ -74,16 +76,20 @@ def send_mailing(
     if not pending:
         return report
     rate = rate or mailing.issue.publication.mail.rate
-    connection = SmtpConnection(smtp)
+    recorder = Recorder()
+    connection = SmtpConnection(smtp, before_end_of_data=recorder.wait)
     started = time.monotonic()
     with sending_lock(mailing.ledger_path, mailing.shown_ledger), Ledger.open(
         mailing.ledger_path, mailing.shown_ledger
     ) as book, _stop_on_interrupt() as stop_requested, _composed_ahead(mailing.composer, pending) as messages:
         waits = Waits(RETRY_DELAYS if retry_delays is None else retry_delays, sleep, stop_requested)
-        batch = _Batch(mailing, connection, book, report, waits, 60.0 / rate if rate else 0.0, progress)
+        batch = _Batch(mailing, connection, book, recorder, report, waits, 60.0 / rate if rate else 0.0, progress)
         batch.leave_out_sent_meanwhile(pending)
         try:
-            batch.send_all(messages)
+            try:
+                batch.send_all(messages)
+            finally:
+                batch.recorder.close()  # the last record on disk before anything is said
         except (KeyboardInterrupt, DossierError, ServerUnavailable, SenderRefused) as exc:
             raise _stopped(exc, batch, smtp) from None
         finally:
@@ -100,6 +106,7 @@ class _Batch:
     mailing: Mailing
     connection: SmtpConnection
     book: Ledger
+    recorder: Recorder  # writes to ``book`` in its own thread, overlapping the next message
     report: SendReport
     waits: Waits
     interval: float  # seconds between the starts of two messages (0: no limit)
@@ -142,19 +149,24 @@ class _Batch:
                           retry=self.streak == 0)
         self.streak = self.streak + 1 if outcome.kind == "temporary" else 0
         if outcome.kind == "sent":
-            self.book.record_sent(issue_number, partner.email, message.message_id, self.list_name)
-            self.report.sent += 1
+            self.recorder.record(self._record_sent, issue_number, partner.email, message.message_id)
             return DeliveryEvent(partner, "sent", message.message_id)
         if outcome.kind == "uncertain":
-            self.book.record_uncertain(issue_number, partner.email, message.message_id, outcome.detail, self.list_name)
+            self.recorder.record(self.book.record_uncertain, issue_number, partner.email, message.message_id,
+                                 outcome.detail, self.list_name)
             self.report.uncertain.append(partner)
             return DeliveryEvent(partner, "uncertain", outcome.detail)
-        self.book.record_failed(issue_number, partner.email, outcome.detail, self.list_name)
+        self.recorder.record(self.book.record_failed, issue_number, partner.email, outcome.detail, self.list_name)
         self.report.failures.append((partner, outcome.detail))
         if self.streak >= TEMPORARY_STREAK:
             raise ServerUnavailable(_("{reply}, for {count} partners in a row").format(
                 reply=outcome.detail, count=self.streak))
         return DeliveryEvent(partner, "failed", outcome.detail)
+
+    def _record_sent(self, issue_number: int, address: str, message_id: str) -> None:
+        """In the recording thread: counted as sent once on disk (the report is read after the last record)."""
+        self.book.record_sent(issue_number, address, message_id, self.list_name)
+        self.report.sent += 1
 
 
 def _stopped(exc: BaseException, batch: _Batch, smtp: SmtpConfig) -> SendStopped:

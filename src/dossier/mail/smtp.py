@@ -11,7 +11,7 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -103,7 +103,13 @@ class _DataOurWay:
         stuffed = (b"." if msg.startswith(b".") else b"") + msg.replace(b"\r\n.", b"\r\n..")
         if not stuffed.endswith(b"\r\n"):
             stuffed += b"\r\n"
-        self.send(stuffed + b".\r\n")  # type: ignore[attr-defined]
+        self.send(stuffed)  # type: ignore[attr-defined]
+        # The previous message's record reaches the disk while this one went; it must be there before this one
+        # can be accepted (a failure raises here, and the server never gets the end of this message).
+        before_end = getattr(self, "before_end_of_data", None)
+        if before_end is not None:
+            before_end()
+        self.send(b".\r\n")  # type: ignore[attr-defined]
         try:
             return self.getreply()  # type: ignore[attr-defined]
         except OSError as exc:  # SMTPServerDisconnected (a timeout included) is one
@@ -121,10 +127,11 @@ class _SMTP_SSL(_DataOurWay, smtplib.SMTP_SSL):
 class SmtpConnection:
     """One connection reused for the whole batch; ``send`` reconnects when it was dropped."""
 
-    def __init__(self, config: SmtpConfig) -> None:
+    def __init__(self, config: SmtpConfig, before_end_of_data: Callable[[], None] | None = None) -> None:
         self.config = config
         self._smtp: smtplib.SMTP | None = None
         self.connections = 0
+        self.before_end_of_data = before_end_of_data  # called before each message's final dot
 
     @property
     def is_open(self) -> bool:
@@ -183,6 +190,7 @@ class SmtpConnection:
         if not self.is_open:
             self.open()
         assert self._smtp is not None
+        self._smtp.before_end_of_data = self.before_end_of_data  # type: ignore[attr-defined]
         self._smtp.sendmail(sender, [recipient], message)
 
     def drop(self) -> None:
