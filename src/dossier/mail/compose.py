@@ -250,5 +250,5 @@ class Composer:
         if self.signer is not None:
             data = self.signer.sign(data)
         bounce_address = self.sender.bounce_address
-        envelope_from = verp_address(bounce_address, recipient) if bounce_address else self.sender.address
+        envelope_from = verp_address(bounce_address, recipient, self.secret) if bounce_address else self.sender.address
         return OutgoingMessage(message_id, subject, data, envelope_from)
