@@ -216,7 +216,7 @@ def test_a_link_with_the_address_is_refused_at_its_line(project: Path) -> None:
         '  unsubscribe_url: "https://example.org/stop?email={{ partner.email }}"') + 1
     result = run("validate", "3")
     assert result.exit_code == 1
-    assert f"publication.yaml:{line}: mail.unsubscribe_url: uses the partner's fields: a link must never carry an " \
+    assert f"publication.yaml:{line}: Mail, unsubscribe url: uses the partner's fields: a link must never carry an " \
            "address" in result.stderr
 
 
