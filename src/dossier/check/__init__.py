@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import Problem
 from ..i18n import _
 from ..manifest import FieldPath, load_issue_with_lines, locate
+from ..manifest.dates import stated_dates
 from ..manifest.model import placeholder
 from ..project import Project
 from . import rules
@@ -52,6 +53,11 @@ def check_issue(
         for field in rules.images_without_alt(issue)
     ]
     findings += [at(field, message) for field, message in rules.contrast_findings(issue)]
+    findings += [at(field, _("this action has no url: the web edition shows it as plain text, not as a button; add its url "
+                             "(https://…) if it should lead somewhere")) for field in rules.actions_without_url(issue)]
+    if rules.undated(issue, stated_dates(project)):
+        findings.append(at(("date",), _("no date: add date: YYYY-MM-DD (when it comes out); without it the site shows "
+                                        "none and its feed leaves this numéro out")))
     findings += [at(field, _("looks English: add lang: en to this entry, so that it gets English typography and "
                              "hyphenation")) for field in rules.english_without_lang(issue)]
     findings += [at(field, message) for field, message in layout_findings(project, issue)]

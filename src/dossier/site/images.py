@@ -1,4 +1,4 @@
-"""Images in the sizes a screen needs, and the numéro's cover drawn from its PDF.
+"""Images in the sizes a screen needs, and the numéro's cover drawn from its PDF (and its link-preview image).
 
 Invariants: each raster image is written as WebP in up to three widths, never wider than
 its source (no upscaling); a file name carries its source's digest, so an unchanged image
@@ -14,10 +14,13 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from ..manifest.model import Issue
+from .pictures import social_image
+
 WIDTHS = (480, 800, 1200)
 WEBP = {"quality": 72, "method": 4}
 COVER_WIDTHS = (320, 640)
-COVER_SOCIAL_WIDTH = 1200  # og:image: a JPEG, which every link preview reads
+SOCIAL_FILE = "social.jpg"  # og:image: a 1200×630 JPEG, which every link preview reads
 IMAGES_FOLDER = "images"
 
 
@@ -67,8 +70,8 @@ def _has_alpha(image: Image.Image) -> bool:
     return image.mode in {"RGBA", "LA"} or "transparency" in image.info
 
 
-def write_cover(pdf_path: Path, folder: Path) -> tuple[list[list], int]:
-    """The PDF's first page as the numéro's cover (WebP for the archive, a JPEG for link previews).
+def write_cover(pdf_path: Path, folder: Path, issue: Issue, fonts_dir: Path) -> tuple[list[list], int]:
+    """The PDF's first page as the numéro's cover (WebP for the archive) and its link-preview image (``SOCIAL_FILE``).
 
     Returns the WebP widths ([name, width, height]) and the PDF's page count.
     """
@@ -79,12 +82,12 @@ def write_cover(pdf_path: Path, folder: Path) -> tuple[list[list], int]:
         pages = len(document)
         page = document[0]
         try:
-            cover = page.render(scale=COVER_SOCIAL_WIDTH / page.get_width()).to_pil().convert("RGB")
+            cover = page.render(scale=COVER_WIDTHS[-1] / page.get_width()).to_pil().convert("RGB")
         finally:
             page.close()
     finally:
         document.close()
-    cover.save(folder / "cover.jpg", "JPEG", quality=82, optimize=True)
+    social_image(cover, issue, fonts_dir, folder / SOCIAL_FILE)
     variants = []
     for width in COVER_WIDTHS:
         height = round(cover.height * width / cover.width)
