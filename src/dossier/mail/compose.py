@@ -23,9 +23,10 @@ import css_inline
 from ..colours import lightened_for
 from ..files import format_size_fr
 from ..i18n import N_, translation
-from ..manifest.model import Initiative, Issue
+from ..manifest.model import Issue
 from ..manifest.typography import plain_text, render_markdown
-from ..weblinks import edition_url, initiative_anchors, theme_anchor
+from ..weblinks import edition_url, theme_anchor
+from .newsletter import highlights
 from .partners import Partner
 from .templates import MailTemplates, MessageTexts
 from .tokens import UNSUBSCRIBE_PREFIX, recipient_header, token, verp_address
@@ -74,40 +75,6 @@ def web_edition(issue: Issue) -> WebEdition | None:
         return None
     url = edition_url(issue.publication.site_url, issue.number)
     return WebEdition(url, f"{url}{issue.slug}.pdf")
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """An initiative the newsletter presents: its theme (numbered from 1), its anchor, an excerpt of its text."""
-
-    theme: str
-    theme_number: int
-    initiative: Initiative
-    anchor: str
-    excerpt: str
-
-
-EXCERPT_CHARS = 160  # about two lines of the newsletter's 600 px column
-
-
-def highlights(issue: Issue) -> list[Highlight]:
-    """Per theme, the initiatives marked ``highlight: true``, else the theme's first."""
-    found = []
-    anchors = initiative_anchors(issue)
-    for t, theme in enumerate(issue.practices):
-        chosen = [i for i, initiative in enumerate(theme.initiatives) if initiative.highlight] or [0]
-        for i in chosen:
-            initiative = theme.initiatives[i]
-            excerpt = _excerpt(plain_text(initiative.text, initiative.lang))
-            found.append(Highlight(theme.theme, t + 1, initiative, anchors[t][i], excerpt))
-    return found
-
-
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= EXCERPT_CHARS:
-        return text
-    return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",;:\u202f") + "…"
 
 
 def edito_lead(issue: Issue) -> str:
@@ -166,7 +133,8 @@ class Composer:
         self.link = link
         self.sommaire = sommaire(issue)
         self.edition = web_edition(issue)
-        self.highlights = highlights(issue)
+        self.highlights = highlights(issue, templates.project.root, self.edition)
+        self._inline_images = {item.image.cid: item.image for item in self.highlights if item.image and item.image.cid}
         lead = edito_lead(issue)
         self.edito_lead, self.edito_lead_text = render_markdown(lead), plain_text(lead)
         self._inliner = css_inline.CSSInliner(extra_css=self._stylesheet(), keep_at_rules=True,
@@ -192,6 +160,7 @@ class Composer:
             partner,
             issue=self.issue,
             publication=self.issue.publication,
+            accent=self.issue.publication.colours.accent,
             sender=self.sender.name,
             sommaire=self.sommaire,
             link=self.link,
@@ -206,6 +175,18 @@ class Composer:
         if "<html" not in texts.html[:500].lower():
             return texts  # a fragment (a mail.html override) is sent as written
         return dataclasses.replace(texts, html=self._inliner.inline(texts.html))
+
+    def _add_inline_images(self, message: EmailMessage, html: str) -> None:
+        """The photos the HTML names as cid: (no site_url), beside it in a multipart/related part."""
+        used = [image for cid, image in self._inline_images.items() if f"cid:{cid}" in html]
+        if not used:
+            return
+        html_part = message.get_body(("html",))
+        for image in used:
+            assert image.data is not None and image.cid is not None
+            html_part.add_related(image.data, maintype="image", subtype="jpeg", cid=f"<{image.cid}>",
+                                  disposition="inline", filename=f"{image.cid.split('@')[0]}.jpg")
+        html_part.set_boundary(f"=_rel_{secrets.token_hex(12)}")
 
     def compose(self, partner: Partner, *, to: str | None = None, subject_prefix: str = "") -> OutgoingMessage:
         """The message to ``partner`` (addressed to ``to`` instead for a test copy), as sent."""
@@ -234,6 +215,7 @@ class Composer:
             message["List-Unsubscribe"] = f"<{mailto}>"
         message.set_content(texts.text, subtype="plain", charset="utf-8", cte="quoted-printable")
         message.add_alternative(texts.html, subtype="html", charset="utf-8", cte="quoted-printable")
+        self._add_inline_images(message, texts.html)
         # Boundaries given, not left to the generator, which would search every part for a collision.
         # "=_" cannot occur in quoted-printable or base64 text, so a random one is unique.
         message.set_boundary(f"=_alt_{secrets.token_hex(12)}")

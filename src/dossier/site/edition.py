@@ -21,10 +21,19 @@ from ..i18n import N_, translation
 from ..manifest.dates import NumeroDate
 from ..manifest.model import Issue
 from ..project import Project
-from ..weblinks import edition_folder, edition_url, initiative_anchors, theme_anchor
+from ..weblinks import edition_folder, edition_url, highlighted, initiative_anchors, theme_anchor
 from .assets import Assets
 from .folder import link_file
-from .images import IMAGES_FOLDER, SOCIAL_FILE, WebImage, variants_of, write_cover, write_variants
+from .images import (
+    IMAGES_FOLDER,
+    SOCIAL_FILE,
+    WebImage,
+    mail_image_name,
+    mail_jpeg,
+    variants_of,
+    write_cover,
+    write_variants,
+)
 from .render import render_page
 from .state import Digests, EditionRecord
 
@@ -70,6 +79,7 @@ def write_edition(project: Project, issue: Issue, stage: Path, env: jinja2.Envir
     cover, pages = write_cover(pdf_path, folder, issue, project.styles_dir / "fonts")
     record = EditionRecord(hash=digest, pdf_size=pdf_path.stat().st_size, pages=pages, cover=cover)
     images = {use.path: _image(project.root / use.path, digests, folder, record, previous) for use in issue.images()}
+    _newsletter_images(project, issue, digests, folder, previous)
     html = render_page(project, env, PAGE, **edition_context(issue, site, record, images))
     write_atomically(folder / "index.html", html.encode("utf-8"))
     return record
@@ -95,6 +105,25 @@ def _image(source: Path, digests: Digests, folder: Path, record: EditionRecord,
         else:
             record.images[digest] = write_variants(source, digest, folder / IMAGES_FOLDER)
     return variants_of(record.images[digest])
+
+
+def _newsletter_images(project: Project, issue: Issue, digests: Digests, folder: Path,
+                       previous: tuple[Path, EditionRecord] | None) -> None:
+    """The JPEGs the newsletter links for its highlighted initiatives (``mail.newsletter.highlights``), in images/."""
+    for t, i in highlighted(issue):
+        path = issue.practices[t].initiatives[i].image
+        if not path or path.lower().endswith(".svg"):
+            continue
+        source = project.root / path
+        name = mail_image_name(source, digests(source))
+        target = folder / IMAGES_FOLDER / name
+        if target.exists():
+            continue
+        if previous and (previous[0] / IMAGES_FOLDER / name).is_file():
+            link_file(previous[0] / IMAGES_FOLDER / name, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(mail_jpeg(source)[0])
 
 
 def edition_context(issue: Issue, site: SiteInfo, record: EditionRecord, images: dict[str, WebImage]) -> dict[str, object]:

@@ -100,3 +100,32 @@ def cover_image(variants: list[list], folder: str) -> WebImage:
     """The cover as the archive shows it, from the archive page (``folder`` is the numéro's, e.g. 03/)."""
     srcset = ", ".join(f"{folder}{name} {width}w" for name, width, _ in variants)
     return WebImage(f"{folder}{variants[0][0]}", srcset, variants[-1][1], variants[-1][2])
+
+
+MAIL_WIDTH = 800  # px of the newsletter's JPEG, shown 544 px wide: sharp on most screens, about 80 KB
+MAIL_QUALITY = 78
+
+
+def mail_image_name(source: Path, digest: str) -> str:
+    """The newsletter's JPEG of an image, in the edition's images/ folder (named after its source's digest)."""
+    return f"{source.stem}-{digest[:10]}-mail.jpg"
+
+
+def mail_jpeg(source: Path) -> tuple[bytes, int, int]:
+    """``source`` as the newsletter shows it: an RGB JPEG at most ``MAIL_WIDTH`` wide; its bytes, width, height."""
+    import io
+
+    with Image.open(source) as opened:
+        opened.draft("RGB", (MAIL_WIDTH, max(1, opened.height * MAIL_WIDTH // opened.width)))
+        image = ImageOps.exif_transpose(opened)
+        if _has_alpha(image):  # on white, as the newsletter's sheet is
+            image = image.convert("RGBA")
+            flat = Image.new("RGB", image.size, "#ffffff")
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        image = image.convert("RGB")
+    if image.width > MAIL_WIDTH:
+        image = image.resize((MAIL_WIDTH, max(1, round(image.height * MAIL_WIDTH / image.width))), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=MAIL_QUALITY, optimize=True, progressive=True)
+    return out.getvalue(), image.width, image.height
