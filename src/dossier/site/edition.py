@@ -39,8 +39,9 @@ from .state import Digests, EditionRecord
 
 PAGE = "edition.html.j2"
 SEARCH_PAGE = "recherche.html"  # the site's search page (search.py), linked from every edition
-# The dark background of web.css's dark mode: accents are lightened until they read on it.
-DARK_BACKGROUND = "#15171a"
+# The lightest dark surface of web.css's dark mode (--tint: cards, the sommaire): accents are lightened until
+# they read on it, hence on the darker page too.
+DARK_BACKGROUND = "#1f2226"
 
 
 @dataclass(frozen=True)
