@@ -13,7 +13,7 @@ import click
 from .cli import cli, echo
 from .cli_text import option
 from .files import display_path
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .project import Project
 
 
@@ -26,7 +26,8 @@ from .project import Project
     _PASSWORD."""))
 @click.argument("issue")
 @option("--partners", "partners_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help=N_("The partner list: a .csv file (UTF-8, header row, an email column) or a .yaml list."))
+        help=N_("The partner list: a spreadsheet (.xlsx, .ods or .csv, a header row with a column of addresses) or a "
+                "YAML list."))
 @option("--send", "really_send", is_flag=True, help=N_("Really send the messages."))
 @option("--test", "test_address", metavar="ADDRESS", help=N_("Send one copy to ADDRESS only (not recorded)."))
 @option("--link", metavar="URL", help=N_("Send this address of the PDF instead of attaching the PDF."))
@@ -41,21 +42,24 @@ from .project import Project
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
          web: bool, rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
     from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
-    from .mail.smtp import SmtpConfig
+    from .mail.server import server_for
 
     if really_send + bool(test_address) + status > 1:
         raise click.UsageError(_("choose one of --send, --test and --status"))
     if web and link:
         raise click.UsageError(_("choose --web (the site's PDF) or --link URL, not both"))
     if partners_file is None and not (status or test_address):
-        raise click.UsageError(_("give the partner list: --partners FILE (a .csv or .yaml file)"))
+        raise click.UsageError(_("give the partner list: --partners FILE (a .xlsx, .ods, .csv or .yaml file)"))
     project = Project.find()
     if status:
         echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
         return
-    smtp = SmtpConfig.from_environ() if really_send or test_address else None
+    smtp = server_for(project, issue) if really_send or test_address else None
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
                               web=web)
+    if mailing.partners is not None and mailing.partners.read_as:
+        echo(ngettext("{list}: {count} partner ({how})", "{list}: {count} partners ({how})", len(mailing.partners)).format(
+            list=mailing.partners.shown, count=len(mailing.partners), how=mailing.partners.read_as), err=True)
     if mailing.built is not None:
         echo(_("built {pdf} (missing, or not the print of its current sources)").format(
             pdf=display_path(mailing.built.pdf_path, Path.cwd())), err=True)
@@ -82,7 +86,8 @@ ledger_option = option(
     Give the addresses, or --file LIST (a .csv or .yaml list, as for dossier send --partners)."""))
 @click.argument("addresses", nargs=-1, metavar="[ADDRESS]...")
 @option("--file", "list_file", metavar="LIST", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help=N_("A list of addresses to unsubscribe: a .csv file with an email column, or a .yaml list."))
+        help=N_("A list of addresses to unsubscribe: a spreadsheet (.xlsx, .ods, .csv) with a column of addresses, or a "
+                "YAML list."))
 @option("--reason", metavar="TEXT", help=N_("Why, for the record (e.g. 'asked by phone')."))
 @ledger_option
 def unsubscribe(addresses: tuple[str, ...], list_file: Path | None, reason: str | None, ledger: Path | None) -> None:

@@ -93,7 +93,7 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[-2:] == [
-        "inbox: 12 messages read from inbox.mbox: 3 unsubscribed, 3 bounced, 2 soft bounce counted, "
+        "inbox: 12 messages read from inbox.mbox: 3 unsubscribed, 3 bounced, 2 soft bounces counted, "
         "1 already read, 1 not classified, 1 ignored, 1 unreadable; suppression list in .dossier/deliveries.sqlite",
         "  2 messages are left for a person: read them in the mailbox",
     ]

@@ -161,7 +161,8 @@ def test_template_mistakes_point_at_the_line_before_anything_is_written(mail_pro
     assert result.exit_code == 1
     assert result.stderr == (
         f"issues/03/issue.yaml:{lines_before + 5}: mail.text: template error: no column 'prenom' in "
-        "fake-partners.csv (its columns: email, name, organisation): add the column or correct the template\n"
+        "fake-partners.csv (its columns: email, name, organisation, first_name, last_name, title): add the column or "
+        "correct the template\n"
     )
     assert eml_files(mail_project) == []
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ...errors import DossierError
 from ...files import display_path
-from ...i18n import _
+from ...i18n import _, moment
 from ...manifest.load import load_publication
 from ...project import Project
 from ..ledger import Ledger
@@ -115,7 +115,7 @@ def _apply(where: str, verdict: Verdict, stops: SuppressionList, source: str) ->
         previous = stops.get(verdict.address)
         if previous is not None:
             return Entry(where, verdict, "already suppressed", _("{why} since {at}").format(
-                why=reason_label(previous.why), at=previous.at))
+                why=reason_label(previous.why), at=moment(previous.at)))
     if verdict.action in reasons:
         stops.suppress(verdict.address, reasons[verdict.action], source, verdict.why)
         return Entry(where, verdict, reasons[verdict.action])
