@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -199,3 +200,21 @@ def test_site_url_must_be_an_https_folder(mini_project: Path, value: str) -> Non
     result = run("site")
     assert result.exit_code == 1
     assert "site_url" in result.stderr and "Traceback" not in result.output
+
+
+def test_font_subsets_are_cached_and_a_damaged_cache_is_made_again(mini_project: Path) -> None:
+    assert run("site").exit_code == 0
+    (cache,) = (mini_project / ".dossier/web-fonts").iterdir()
+    font = next(cache.glob("inter-regular.*.woff2"))
+    good = font.read_bytes()
+    shutil.rmtree(mini_project / "output/site")
+    assert run("site").exit_code == 0
+    site = mini_project / "output/site"
+    assert one_file(site, "assets/fonts/inter-regular.*.woff2").stat().st_ino == font.stat().st_ino, "from the cache"
+
+    font.unlink()
+    font.write_bytes(b"damaged")  # a new file: the site's copy (a hard link) keeps the good bytes
+    shutil.rmtree(site)
+    assert run("site").exit_code == 0
+    assert font.read_bytes() == good, "a cached folder with a file not of its digest is made again"
+    assert one_file(site, "assets/fonts/inter-regular.*.woff2").read_bytes() == good
