@@ -219,3 +219,13 @@ def test_font_subsets_are_cached_and_a_damaged_cache_is_made_again(mini_project:
     assert run("site").exit_code == 0
     assert font.read_bytes() == good, "a cached folder with a file not of its digest is made again"
     assert one_file(site, "assets/fonts/inter-regular.*.woff2").read_bytes() == good
+
+
+def test_a_new_version_of_the_tool_rebuilds_every_numero(mini_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our code or a library (Pillow's WebP, fontTools' subsets) changed: the site's record no longer vouches."""
+    from dossier.press import cache
+
+    assert run("site").exit_code == 0
+    assert "n°1: unchanged" in run("site").stderr
+    monkeypatch.setattr(cache, "tool_digest", lambda: "another dossier")
+    assert "n°1: rebuilt" in run("site").stderr

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from email.message import MIMEPart
+from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,3 +95,12 @@ def _excerpt(text: str) -> str:
     if len(text) <= EXCERPT_CHARS:
         return text
     return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",;:\u202f\u00a0") + "…"
+
+
+def inline_part(image: MailImage) -> bytes:
+    """The MIME part of an attached photo (``image.data``), its Content-ID the ``cid:`` the HTML names."""
+    assert image.data is not None and image.cid is not None
+    part = MIMEPart(policy=SMTP_POLICY)
+    part.set_content(image.data, maintype="image", subtype="jpeg", cid=f"<{image.cid}>", disposition="inline",
+                     filename=f"{image.cid.split('@')[0]}.jpg")
+    return part.as_bytes()
