@@ -26,11 +26,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from dossier.build import output_paths
-from dossier.buildcache import hash_inputs, record_build
 from dossier.mail import DeliveryEvent, prepare_mailing, send_mailing
 from dossier.mail.smtp import SmtpConfig
 from dossier.manifest import load_issue
+from dossier.press.cache import hash_inputs, record_build
 from dossier.project import Project
 from sample import copy_sample  # bench/sample.py
 
@@ -67,7 +66,7 @@ def make_project(folder: Path, partners: int, pdf_kb: int) -> bytes:
         out.write(MAIL_SETTINGS)
     project = Project(folder)
     manifest = project.manifest_for("3")
-    html_path, pdf_path = output_paths(project, load_issue(project, manifest))
+    html_path, pdf_path = project.output_paths(load_issue(project, manifest).slug)
     pdf = b"%PDF-1.7\n" + os.urandom(pdf_kb * 1024) + b"\n%%EOF\n"  # random: as incompressible as a real PDF
     html = b"<!DOCTYPE html><title>bench</title>\n"
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
