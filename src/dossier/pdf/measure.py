@@ -49,6 +49,7 @@ class PrintedPage:
     fill: float  # from the top of the page's content area to the lowest line, image or card: 0 to 1
     parts: tuple[str, ...]
     back_page: bool  # it shows a back page (the publisher's page, an insert)
+    header: str = ""  # the running header's text, as laid out (upper-cased by the styles)
 
 
 @dataclass
@@ -103,7 +104,11 @@ def _measure_page(number: int, page_box: boxes.PageBox) -> PrintedPage:
             back_page = back_page or "back-page" in classes
         if isinstance(box, boxes.LineBox | boxes.ReplacedBox) or "card" in classes or "tile" in classes:
             lowest = max(lowest, box.position_y + box.margin_height() - box.margin_bottom)
-    return PrintedPage(number, round((lowest - top) / height, 3) if height else 0.0, tuple(parts), back_page)
+    header = "".join(box.text for margin in page_box.children
+                     if isinstance(margin, boxes.MarginBox) and margin.at_keyword.startswith("@top")
+                     for box in _walk_boxes(margin) if isinstance(box, boxes.TextBox))
+    return PrintedPage(number, round((lowest - top) / height, 3) if height else 0.0, tuple(parts), back_page,
+                       header)
 
 
 def _walk_boxes(box: boxes.Box, skip: type | None = None) -> Iterator[boxes.Box]:
