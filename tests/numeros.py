@@ -46,6 +46,7 @@ class NumeroSpec:
     subtitle: int = 32  # characters of the theme line, 10 to 200
     cover: str | None = None  # None (the themes listed), "portrait" or "landscape" photograph
     english: bool = False  # every third card and article in English (lang: en)
+    back_pages: bool = True  # publication.yaml's pages (the Chaire's, the Master 2 insert), or none
 
     @property
     def cards(self) -> int:
@@ -135,6 +136,8 @@ def manifest(spec: NumeroSpec, number: int = 9) -> tuple[dict, dict[str, bytes]]
         "readings": [{"theme": f"Lectures {t}", "articles": [_article(rng, spec, t, a) for a in range(1, count + 1)]}
                      for t, count in enumerate(spec.readings, start=1)],
     }
+    if not spec.back_pages:
+        data["pages"] = []
     return data, images
 
 

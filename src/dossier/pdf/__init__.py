@@ -25,11 +25,11 @@ from ..printing import PrintedPdf, SourceFile
 from ..project import Project
 from .fetch import PROJECT_URL, ProjectFetcher
 from .layout import ACCESSIBLE, ARCHIVE, NO_HARFBUZZ_SUBSET, render_document, weasyprint_warnings
-from .measure import Layout, PrintedElement, PrintedImage, PrintedPage, measure_layout
+from .measure import Layout, PrintedBox, PrintedElement, PrintedImage, PrintedPage, measure_layout
 from .tagging import finisher, language_tags
 
 __all__ = [
-    "NO_HARFBUZZ_SUBSET", "PROJECT_URL", "Layout", "PrintedElement", "PrintedImage", "PrintedPage", "PrintedPdf",
+    "NO_HARFBUZZ_SUBSET", "PROJECT_URL", "Layout", "PrintedBox", "PrintedElement", "PrintedImage", "PrintedPage", "PrintedPdf",
     "SourceFile", "measure_layout", "print_pdf",
 ]
 

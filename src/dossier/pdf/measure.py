@@ -42,6 +42,23 @@ class PrintedElement:
 
 
 @dataclass(frozen=True)
+class PrintedBox:
+    """A line of text (its glyphs' extent, not its block's width) or an image, as laid out on a page."""
+
+    kind: str  # "line" or "image"
+    classes: tuple[str, ...]  # the classes of the element the line or image belongs to
+    text: str
+    x: float  # CSS pixels from the page's top left corner
+    y: float
+    width: float
+    height: float
+
+    def overlaps(self, other: PrintedBox, tolerance: float = 0.5) -> bool:
+        return (self.x + tolerance < other.x + other.width and other.x + tolerance < self.x + self.width
+                and self.y + tolerance < other.y + other.height and other.y + tolerance < self.y + self.height)
+
+
+@dataclass(frozen=True)
 class PrintedPage:
     """How far down one page its content goes, and which parts (``section.part``, by id) it shows."""
 
@@ -50,6 +67,8 @@ class PrintedPage:
     parts: tuple[str, ...]
     back_page: bool  # it shows a back page (the publisher's page, an insert)
     header: str = ""  # the running header's text, as laid out (upper-cased by the styles)
+    boxes: tuple[PrintedBox, ...] = ()  # its lines and images, page furniture left out
+    size: tuple[float, float] = (0.0, 0.0)  # the page's width and height, CSS pixels
 
 
 @dataclass
@@ -95,7 +114,7 @@ def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
 
 def _measure_page(number: int, page_box: boxes.PageBox) -> PrintedPage:
     top, height = page_box.content_box_y(), page_box.height
-    lowest, parts, back_page = top, [], False
+    lowest, parts, back_page, printed = top, [], False, []
     # The running header and footer are page furniture, not content.
     for box in _walk_boxes(page_box, skip=boxes.MarginBox):
         classes = (box.element.get("class") or "").split() if box.element is not None else []
@@ -104,11 +123,28 @@ def _measure_page(number: int, page_box: boxes.PageBox) -> PrintedPage:
             back_page = back_page or "back-page" in classes
         if isinstance(box, boxes.LineBox | boxes.ReplacedBox) or "card" in classes or "tile" in classes:
             lowest = max(lowest, box.position_y + box.margin_height() - box.margin_bottom)
+        if isinstance(box, boxes.LineBox) and (line := _printed_line(box, tuple(classes))):
+            printed.append(line)
+        elif isinstance(box, boxes.ReplacedBox):
+            printed.append(PrintedBox("image", tuple(classes), "", box.content_box_x(), box.content_box_y(),
+                                      box.width, box.height))
     header = "".join(box.text for margin in page_box.children
                      if isinstance(margin, boxes.MarginBox) and margin.at_keyword.startswith("@top")
                      for box in _walk_boxes(margin) if isinstance(box, boxes.TextBox))
     return PrintedPage(number, round((lowest - top) / height, 3) if height else 0.0, tuple(parts), back_page,
-                       header)
+                       header, tuple(printed), (page_box.margin_width(), page_box.margin_height()))
+
+
+def _printed_line(line: boxes.LineBox, classes: tuple[str, ...]) -> PrintedBox | None:
+    """A line's glyphs: from its first text's left to its last text's right, its own height."""
+    texts = [box for box in _walk_boxes(line)
+             if isinstance(box, boxes.TextBox) and box.text.strip() and box.style["visibility"] == "visible"]
+    if not texts:
+        return None
+    left = min(box.position_x for box in texts)
+    right = max(box.position_x + box.width for box in texts)
+    return PrintedBox("line", classes, "".join(box.text for box in texts), left, line.position_y,
+                      right - left, line.height)
 
 
 def _walk_boxes(box: boxes.Box, skip: type | None = None) -> Iterator[boxes.Box]:
