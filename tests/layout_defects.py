@@ -9,6 +9,7 @@ from __future__ import annotations
 from dossier.pdf import Layout, PrintedPage
 
 SEPARATORS = "·-–—|/"
+FOOT = 4 / 25.4 * 96  # CSS pixels: « En savoir plus » stands within 4 mm of its card's foot
 
 
 def cover_defects(layout: Layout) -> list[str]:
@@ -38,3 +39,30 @@ def header_defects(layout: Layout) -> list[str]:
 
 def page_of(layout: Layout, number: int) -> PrintedPage:
     return layout.pages[number - 1]
+
+
+def row_defects(layout: Layout) -> list[str]:
+    """Cards side by side: their titles' first lines at one height, their « En savoir plus » at one height."""
+    found = []
+    cards = [element for element in layout.elements if "card" in element.classes]
+    rows: dict[tuple[int, int], list] = {}
+    for card in cards:
+        rows.setdefault((card.page, round(card.y)), []).append(card)
+    for (page_number, _), row in rows.items():
+        if len(row) < 2:
+            continue
+        page = layout.pages[page_number - 1]
+        for kind in ("card-title", "card-more"):
+            tops = {}
+            for card in row:
+                lines = [box for box in page.boxes if box.kind == "line" and kind in box.classes
+                         and card.x <= box.x < card.x + card.width and card.y <= box.y < card.y + card.height]
+                if lines:
+                    tops[card.id] = min(box.y for box in lines)
+                if kind == "card-more" and lines and card.y + card.height - max(b.y + b.height for b in lines) > FOOT:
+                    found.append(f"page {page_number}: {card.id}'s « En savoir plus » is not at its foot")
+            if kind == "card-title" and len(tops) != len(row):
+                found.append(f"page {page_number}: a card of {[c.id for c in row]} has no title line")
+            if tops and max(tops.values()) - min(tops.values()) > 0.5:
+                found.append(f"page {page_number}: {kind} of {sorted(tops)} at {sorted(set(map(round, tops.values())))}")
+    return found

@@ -114,6 +114,8 @@ def manifest(spec: NumeroSpec, number: int = 9) -> tuple[dict, dict[str, bytes]]
                 entry = {"lang": "en"} | entry
             if card.place:
                 entry["place"] = f"Ville-Exemple {c}"
+            if (t + c) % 2:
+                entry["url"] = f"https://example.org/essai-{t}-{c}"
             if card.image:
                 name = f"photo-{t}-{c}.jpg"
                 images[name] = _photo(rng)

@@ -39,6 +39,9 @@ class PrintedElement:
     classes: tuple[str, ...]
     page: int
     height: float  # margin height, CSS pixels
+    x: float = 0.0  # its border box's left and top on the page, and its width
+    y: float = 0.0
+    width: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
             if element.get("id") and box.element_tag in {"article", "section", "div", "li"}:
                 classes = tuple((element.get("class") or "").split())
                 layout.elements.append(PrintedElement(element.get("id"), box.element_tag, classes, number,
-                                                      box.margin_height()))
+                                                      box.margin_height(), box.border_box_x(), box.border_box_y(),
+                                                      box.border_width()))
             if isinstance(box, boxes.ReplacedBox) and box.element_tag == "img":
                 pixels = (getattr(box.replacement, "width", 0), getattr(box.replacement, "height", 0))
                 source = _project_file(urllib.parse.urljoin(draft_url, element.get("src") or ""))
