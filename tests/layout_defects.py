@@ -66,3 +66,8 @@ def row_defects(layout: Layout) -> list[str]:
             if tops and max(tops.values()) - min(tops.values()) > 0.5:
                 found.append(f"page {page_number}: {kind} of {sorted(tops)} at {sorted(set(map(round, tops.values())))}")
     return found
+
+
+def hyphenation_defects(layout: Layout) -> list[str]:
+    """At most two hyphenated line ends in a row in any block (measured as laid out: Layout.hyphen_runs)."""
+    return [f"{run} hyphenated lines in a row" for run in layout.hyphen_runs if run > 2]

@@ -17,6 +17,7 @@ from ..errors import DossierError
 from ..project import Project
 from .fetch import PROJECT_URL, ProjectFetcher, base_url
 from .layout import render_document, weasyprint_warnings
+from .typesetting import block_lines, hyphen_runs
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Layout:
     images: list[PrintedImage]
     elements: list[PrintedElement]
     pages: list[PrintedPage] = field(default_factory=list)
+    hyphen_runs: list[int] = field(default_factory=list)  # hyphenated line ends in a row, per run, every block
 
 
 def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
@@ -98,6 +100,7 @@ def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
     layout = Layout(document.pages[0]._page_box.height if document.pages else 0, [], [])
     for number, page in enumerate(document.pages, start=1):
         layout.pages.append(_measure_page(number, page._page_box))
+        layout.hyphen_runs += [run for lines in block_lines(page._page_box) for run in hyphen_runs(lines)]
         for box in _walk_boxes(page._page_box):
             element = box.element
             if element is None:
