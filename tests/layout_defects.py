@@ -71,3 +71,10 @@ def row_defects(layout: Layout) -> list[str]:
 def hyphenation_defects(layout: Layout) -> list[str]:
     """At most two hyphenated line ends in a row in any block (measured as laid out: Layout.hyphen_runs)."""
     return [f"{run} hyphenated lines in a row" for run in layout.hyphen_runs if run > 2]
+
+
+def edito_defects(layout: Layout) -> list[str]:
+    """Every page of the opening (édito, (re)lire, sommaire) at least a quarter full."""
+    first = next((page.number for page in layout.pages if "bonnes-pratiques" in page.parts), len(layout.pages) + 1)
+    return [f"page {page.number} of the édito is {page.fill:.0%} full" for page in layout.pages[1:first - 1]
+            if page.fill < 0.25]

@@ -24,7 +24,7 @@ from dossier.manifest import load_issue
 from dossier.pdf import Layout, measure_layout
 from dossier.project import Project
 from dossier.render import render_html
-from layout_defects import cover_defects, header_defects, hyphenation_defects, row_defects
+from layout_defects import cover_defects, edito_defects, header_defects, hyphenation_defects, row_defects
 from numeros import CardSpec, NumeroSpec, numero_specs, write_numero
 
 MIN_FILL = 0.40
@@ -66,7 +66,8 @@ def defects(layout: Layout) -> list[str]:
             kept = first_page.get(f"lecture-{number}-2", first_page.get(f"lecture-{number}-1"))
             if kept is not None and kept != page:
                 found.append(f"reading theme {number}'s title is on page {page}, its articles from page {kept}")
-    return found + cover_defects(layout) + header_defects(layout) + row_defects(layout) + hyphenation_defects(layout)
+    return (found + cover_defects(layout) + header_defects(layout) + row_defects(layout) + hyphenation_defects(layout)
+            + edito_defects(layout))
 
 
 def card(chars: int, image: bool = False) -> CardSpec:
