@@ -67,15 +67,18 @@ ARCHIVE = "pdf/a-3a"
 HYPHENATION_PASSES = 3
 
 
-def render_document(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher) -> weasyprint.Document:
-    """Lay out the draft; lay it out again with the words at fault kept whole while hyphenation has faults."""
+def render_document(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher,
+                    stylesheets: tuple[weasyprint.CSS, ...] = (), **options: object) -> weasyprint.Document:
+    """Lay out the draft (with ``stylesheets`` after its own, WeasyPrint's render ``options``); lay it out
+    again with the words at fault kept whole while hyphenation has faults."""
     url = base_url(project, html_path)
     load_patterns(html, project.root / HYPHENATION_CACHE)
     forgive()
     for _pass in range(HYPHENATION_PASSES):
         # Image options act when images are loaded, during layout: they go to render().
         with hyphenation_limits():
-            document = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(dpi=IMAGE_DPI)
+            document = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(
+                dpi=IMAGE_DPI, stylesheets=list(stylesheets), **options)
         faults = hyphenation_faults(document.pages)
         if not faults:
             break

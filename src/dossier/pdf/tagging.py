@@ -48,7 +48,7 @@ def finisher(archive: bool) -> Callable[[weasyprint.Document, pydyf.PDF], None]:
 
 
 def _claim_pdf_ua(pdf: pydyf.PDF) -> None:
-    metadata = pdf.objects[_number(pdf.catalog["Metadata"])]
+    metadata = pdf.objects[reference_number(pdf.catalog["Metadata"])]
     claim = importlib.resources.files(__package__).joinpath("pdfua-identification.xmp").read_bytes()
     xmp = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in metadata.stream)
     metadata.stream = [xmp.replace(b"</rdf:RDF>", claim + b"</rdf:RDF>", 1)]
@@ -60,11 +60,11 @@ def _finish(pdf: pydyf.PDF) -> None:
         if isinstance(item, dict) and item.get("Type") == "/Annot":
             item["F"] = _PRINT_FLAG
     if "AF" in pdf.catalog:
-        unique = {_number(reference): reference for reference in pdf.catalog["AF"]}
+        unique = {reference_number(reference): reference for reference in pdf.catalog["AF"]}
         pdf.catalog["AF"] = pydyf.Array(unique.values())
 
 
-def _number(reference: object) -> int | None:
+def reference_number(reference: object) -> int | None:
     """The object number of a ``12 0 R`` reference (pydyf keeps references as bytes or strings)."""
     if isinstance(reference, bytes):
         reference = reference.decode("ascii", "replace")
@@ -75,9 +75,9 @@ def _number(reference: object) -> int | None:
 
 def _in_tree(pdf: pydyf.PDF) -> set[int]:
     """The numbers of the structure elements reachable from the structure tree's root."""
-    root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
+    root = pdf.objects[reference_number(pdf.catalog["StructTreeRoot"])]
     seen: set[int] = set()
-    pending = [_number(kid) for kid in root["K"]]
+    pending = [reference_number(kid) for kid in root["K"]]
     while pending:
         number = pending.pop()
         if number is None or number in seen:
@@ -85,15 +85,15 @@ def _in_tree(pdf: pydyf.PDF) -> set[int]:
         seen.add(number)
         element = pdf.objects[number]
         if isinstance(element, dict) and element.get("Type") == "/StructElem":
-            pending.extend(_number(kid) for kid in element.get("K", ()))
+            pending.extend(reference_number(kid) for kid in element.get("K", ()))
     return seen
 
 
 def _margins_as_artifacts(pdf: pydyf.PDF) -> None:
     if "StructTreeRoot" not in pdf.catalog:
         return
-    root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
-    parent_tree = pdf.objects[_number(root["ParentTree"])]
+    root = pdf.objects[reference_number(pdf.catalog["StructTreeRoot"])]
+    parent_tree = pdf.objects[reference_number(root["ParentTree"])]
     nums = parent_tree["Nums"]
     in_tree = _in_tree(pdf)
     pages = len(pdf.page_references)
@@ -101,13 +101,13 @@ def _margins_as_artifacts(pdf: pydyf.PDF) -> None:
         page, entries = nums[index], nums[index + 1]
         if not isinstance(entries, list) or page >= pages:
             continue  # an annotation's entry, not a page's
-        untagged = {mcid for mcid, reference in enumerate(entries) if _number(reference) not in in_tree}
+        untagged = {mcid for mcid, reference in enumerate(entries) if reference_number(reference) not in in_tree}
         if not untagged:
             continue
         for mcid in untagged:
             entries[mcid] = "null"  # no structure element: the content is an artifact
-        page_object = pdf.objects[_number(pdf.page_references[page])]
-        _artifact_marks(pdf.objects[_number(page_object["Contents"])], untagged)
+        page_object = pdf.objects[reference_number(pdf.page_references[page])]
+        _artifact_marks(pdf.objects[reference_number(page_object["Contents"])], untagged)
 
 
 def _artifact_marks(stream: pydyf.Stream, mcids: set[int]) -> None:
