@@ -1,8 +1,10 @@
 """Page filling for any numéro: no near-empty page, no stranded theme or reading title (issue 9).
 
-Every numéro Hypothesis generates (1 to 6 themes of 1 to 12 cards from one line to the long-card
-limit, with and without images, 0 to 16 resources, 0 to 40 readings) is laid out for real, and
-measured on the laid-out boxes (``pdf.measure_layout``):
+Every numéro Hypothesis generates (1 to 8 themes of 1 to 12 cards from one line to the long-card
+limit, with and without images, 0 to 16 resources, 0 to 40 readings, long éditos and theme lines,
+cover photos, English entries) is laid out for real, and measured on the laid-out boxes
+(``pdf.measure_layout``), with the typesetter's rules of layout_defects (cover, headers, rows,
+hyphenation, édito):
 - from the first "Bonnes pratiques" page to the last page before the back pages, every page
   but that last one is at least 40 % filled;
 - a theme's band stands on the page of its first card; a reading theme's title on the page of
