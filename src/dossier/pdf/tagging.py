@@ -30,6 +30,8 @@ import pydyf
 import weasyprint
 from weasyprint.pdf import tags as weasyprint_tags
 
+from .typesetting import WRAPPED
+
 _PRINT_FLAG = 4  # annotation flag bit 3
 _ROOT_TAGS = {"html", "body"}
 
@@ -124,8 +126,6 @@ def _artifact_marks(stream: pydyf.Stream, mcids: set[int]) -> None:
 @contextlib.contextmanager
 def language_tags() -> Iterator[None]:
     """While the PDF is written, structure elements of elements with ``lang`` get ``/Lang``."""
-    original = weasyprint_tags._build_box_tree
-
     def build(box, parent, pdf, *rest):  # noqa: ANN001, ANN202 - WeasyPrint's signature
         for element in original(box, parent, pdf, *rest):
             source = getattr(box, "_box", box)  # an absolutely placed box's placeholder
@@ -134,8 +134,10 @@ def language_tags() -> Iterator[None]:
                 element["Lang"] = pydyf.String(lang)
             yield element
 
-    weasyprint_tags._build_box_tree = build
-    try:
-        yield
-    finally:
-        weasyprint_tags._build_box_tree = original
+    with WRAPPED:
+        original = weasyprint_tags._build_box_tree
+        weasyprint_tags._build_box_tree = build
+        try:
+            yield
+        finally:
+            weasyprint_tags._build_box_tree = original

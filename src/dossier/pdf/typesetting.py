@@ -19,6 +19,7 @@ Invariant: only hyphenation changes; the words, their order and the styles stay.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterable, Iterator
 
 import pyphen
@@ -28,6 +29,9 @@ from weasyprint.layout import inline
 MIN_WORD = 7  # letters: a shorter word is never split
 MAX_RUN = 2  # hyphenated line ends in a row
 HYPHEN = "-"  # the styles' hyphenate-character
+# Held while one of this package's wrappers of WeasyPrint is in place: two prints in two threads (the
+# preview's, a check's) then take turns instead of undoing each other's wrappers.
+WRAPPED = threading.RLock()
 
 
 class TypesetterDictionary:
@@ -149,7 +153,6 @@ def hyphenation_limits() -> Iterator[None]:
     hyphenated one in a row, or leave a single word's tail for the text's end, is broken again
     without hyphenation. The measured pass (``hyphenation_faults``) catches what this misses.
     """
-    original = inline.split_first_line
     runs: dict[tuple[int, str, float], int] = {}  # the text left after a hyphenated line → its run
 
     def split(text, style, context, max_width, *rest, **options):  # noqa: ANN001, ANN202 - WeasyPrint's signature
@@ -167,11 +170,13 @@ def hyphenation_limits() -> Iterator[None]:
         runs[(id(style), text.encode()[result[2]:].decode(), max_width)] = run
         return result
 
-    inline.split_first_line = split
-    try:
-        yield
-    finally:
-        inline.split_first_line = original
+    with WRAPPED:
+        original = inline.split_first_line
+        inline.split_first_line = split
+        try:
+            yield
+        finally:
+            inline.split_first_line = original
 
 
 def _auto_hyphenated(text: str, result: tuple, style: dict) -> bool:
