@@ -74,7 +74,10 @@ def hyphenation_defects(layout: Layout) -> list[str]:
 
 
 def edito_defects(layout: Layout) -> list[str]:
-    """Every page of the opening (édito, (re)lire, sommaire) at least a quarter full."""
+    """Every page an édito runs on to (after the opening's own) at least a quarter full.
+
+    The opening's first page holds the whole of a short édito with the sommaire: it is as full as they are.
+    """
     first = next((page.number for page in layout.pages if "bonnes-pratiques" in page.parts), len(layout.pages) + 1)
-    return [f"page {page.number} of the édito is {page.fill:.0%} full" for page in layout.pages[1:first - 1]
+    return [f"page {page.number} of the édito is {page.fill:.0%} full" for page in layout.pages[2:first - 1]
             if page.fill < 0.25]

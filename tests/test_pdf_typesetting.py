@@ -30,7 +30,7 @@ TEXTS = [
     "compétences en opérationnalité, réflexivité et transversalité, qui seront mises en pratique sur le terrain "
     "grâce au rythme en alternance.",
 ]
-WIDTHS = [f"{width}mm" for width in range(44, 80, 3)]
+WIDTHS = [f"{width}mm" for width in range(40, 90)]
 
 
 @pytest.fixture

@@ -27,12 +27,18 @@ def test_every_theme_gets_a_readable_distinct_colour(given: list[str], count: in
     assert len(palette) == count
     assert palette[: len(given)] == given[:count]
     assert all(contrast_on_white(colour) >= 4.5 for colour in palette)  # white text on its band
+    if not given:  # the rule's own colours are also text (place lines) on the cards' tint
+        assert all(contrast(colour, "#f3f5f7") >= 4.5 for colour in palette)
     for first, second in itertools.pairwise(palette):
         assert contrast(first, second) >= 1.5, (first, second)  # neighbours differ in lightness too
     if count <= 8:
         for first, second in itertools.combinations(palette, 2):
             assert distinct(first, second), (first, second)
     assert theme_palette(given, count) == palette  # the same numéro, the same colours
+
+
+def test_the_publications_colours_are_text_on_the_cards_tint():
+    assert all(contrast(colour, "#f3f5f7") >= 4.5 for colour in theme_palette(PUBLICATION["themes"], 8))
 
 
 def test_the_cover_rules_stand_out_on_the_accent():

@@ -66,7 +66,7 @@ def test_findings_are_located_and_explained(project: Path):
         "long": line_of(manifest, "text: Une phrase assez longue"),
     }
     assert result.stdout.splitlines() == [
-        f"{MANIFEST}:{lines['image']}: petite.jpg: 300×200 px print at 87 dpi (88×52 mm): "
+        f"{MANIFEST}:{lines['image']}: petite.jpg: 300×200 px print at 95 dpi (81×52 mm): "
         "under 150 dpi, it will look blurred; use a larger image",
         f"{MANIFEST}:{lines['http']}: http://montreal.example.org/aide: "
         "insecure http:// link: use https:// if the site offers it",

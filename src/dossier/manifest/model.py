@@ -121,7 +121,7 @@ class ReadingTheme(Strict):
 class Colours(Strict):
     accent: Colour = Field("#123a5a", description=N_("Titles, rules, links and the cover: #RRGGBB."))
     themes: list[Colour] = Field(
-        default=["#cb3f33", "#144e41", "#926924", "#5428a1"],
+        default=["#c23c30", "#144e41", "#8b6523", "#5428a1"],
         min_length=1,
         description=N_("One colour per theme of \"Bonnes pratiques\", in order; more themes get colours made to differ "
                        "from these, each carrying white text."),
