@@ -1,4 +1,4 @@
-"""What a typesetter would mark on laid-out pages, measured on WeasyPrint's boxes (dossier.pdf.measure).
+"""What a typesetter would mark on laid-out pages, measured on WeasyPrint's boxes (dossier.press.pdf.measure).
 
 Each function takes a ``Layout`` and returns the defects it finds, in words; the property tests
 (test_page_filling) and the cover's tests use them on every numéro they lay out.
@@ -6,7 +6,7 @@ Each function takes a ``Layout`` and returns the defects it finds, in words; the
 
 from __future__ import annotations
 
-from dossier.pdf import Layout, PrintedPage
+from dossier.press.pdf import Layout, PrintedPage
 
 SEPARATORS = "·-–—|/"
 FOOT = 4 / 25.4 * 96  # CSS pixels: « En savoir plus » stands within 4 mm of its card's foot

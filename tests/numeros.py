@@ -26,7 +26,7 @@ ENGLISH_WORDS = tuple(
     "town region project people network economy tourism culture community support service public "  # noqa: SIM905
     "initiative local event festival market jobs training innovation village city together harbour".split()
 )
-LONG_CARD_CHARS = 900  # above this a card takes the full width (dossier.render.WIDE_CARD_CHARS)
+LONG_CARD_CHARS = 900  # above this a card takes the full width (dossier.press.render.WIDE_CARD_CHARS)
 
 
 @dataclass(frozen=True)

@@ -70,11 +70,9 @@ def cover_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_no_text_collides_on_any_cover(cover_root: Path, subtitle: int, themes: int, cover: str | None):
     import shutil
 
-    from dossier.build import output_paths
     from dossier.manifest import load_issue
-    from dossier.pdf import measure_layout
+    from dossier.press import measure_draft, render_draft
     from dossier.project import Project
-    from dossier.render import render_html
     from layout_defects import cover_defects
     from numeros import CardSpec, NumeroSpec, write_numero
 
@@ -84,7 +82,7 @@ def test_no_text_collides_on_any_cover(cover_root: Path, subtitle: int, themes: 
     write_numero(cover_root, spec)
     project = Project(cover_root)
     issue = load_issue(project, project.manifest_for("9"))
-    layout = measure_layout(project, render_html(project, issue), output_paths(project, issue)[0])
+    layout = measure_draft(project, render_draft(project, issue))
     assert cover_defects(layout) == []
     cover_page = layout.pages[0]
     photo = [box for box in cover_page.boxes if box.kind == "image"]
@@ -97,15 +95,13 @@ def test_no_text_collides_on_any_cover(cover_root: Path, subtitle: int, themes: 
 
 
 def test_the_cover_fills_the_page(project: Path):
-    from dossier.build import output_paths
     from dossier.manifest import load_issue
-    from dossier.pdf import measure_layout
+    from dossier.press import measure_draft, render_draft
     from dossier.project import Project
-    from dossier.render import render_html
 
     root = Project(project)
     issue = load_issue(root, root.manifest_for("3"))
-    layout = measure_layout(root, render_html(root, issue), output_paths(root, issue)[0])
+    layout = measure_draft(root, render_draft(root, issue))
     page_height = 297 / 25.4 * 96
     assert layout.pages[0].size[1] == pytest.approx(page_height)
     cover = [element for element in layout.elements if element.id == "couverture"]

@@ -1,4 +1,4 @@
-"""The tags WeasyPrint 70 leaves out, added by dossier.pdf.tagging: checked on the PDF's objects with pikepdf.
+"""The tags WeasyPrint 70 leaves out, added by dossier.press.pdf.tagging: checked on the PDF's objects with pikepdf.
 
 Running headers and footers are artifacts, not content; elements with another language than the
 document's carry /Lang; links have the Print flag; the archive copy claims PDF/UA-1 and lists

@@ -1,4 +1,4 @@
-"""A typesetter's hyphenation (dossier.pdf.typesetting): names and short words whole, at most two
+"""A typesetter's hyphenation (dossier.press.pdf.typesetting): names and short words whole, at most two
 hyphenated line ends in a row, no paragraph ending on a word's tail alone; on real layouts."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pyphen
 import pytest
 import weasyprint
 
-from dossier.pdf.hyphenation import load_patterns
-from dossier.pdf.typesetting import (
+from dossier.press.pdf.hyphenation import load_patterns
+from dossier.press.pdf.typesetting import (
     TypesetterDictionary,
     block_lines,
     forbid,
@@ -79,6 +79,6 @@ def test_the_measured_pass_names_the_words_at_fault():
              "et un para-", "graphe."]
     assert hyphenation_faults([]) == set()
     assert hyphen_runs(lines) == [3, 1]
-    from dossier.pdf.typesetting import _block_faults
+    from dossier.press.pdf.typesetting import _block_faults
 
     assert set(_block_faults(lines)) == {"coupement", "paragraphe"}

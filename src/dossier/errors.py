@@ -14,15 +14,16 @@ import click
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in an input file, located by file and line."""
+    """One thing wrong in an input file, located by file and line (a spreadsheet's: sheet and cell, ``C12``)."""
 
     file: str
     line: int
     field: str
     message: str
+    column: str = ""  # a spreadsheet cell's column letters; ``file`` then names the sheet too
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file}:{self.column}{self.line}" if self.line else self.file
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 

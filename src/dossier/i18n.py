@@ -14,8 +14,8 @@ Invariants:
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
-import importlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -57,6 +57,29 @@ def integer(value: int) -> str:
     return f"{value:,}".replace(",", _current.pgettext("thousands separator", ","))
 
 
+# A moment as each language writes it: « 3 décembre 2026 à 07 h 56 », "3 December 2026 at 07:56".
+_MOMENT_PATTERNS = {"fr": "d MMMM y 'à' HH 'h' mm", "en": "d MMMM y 'at' HH:mm"}
+
+
+def moment(when: str | dt.datetime) -> str:
+    """A recorded time (UTC, ISO 8601 as the ledger keeps it) in this machine's local time, the language's way.
+
+    Text that is not a time (a record written by hand) is shown as it is.
+    """
+    if isinstance(when, str):
+        try:
+            when = dt.datetime.fromisoformat(when.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return when
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    from babel.dates import format_datetime
+
+    language = _current_language if _current_language in _MOMENT_PATTERNS else SOURCE_LANGUAGE
+    local = when.astimezone().replace(tzinfo=None)
+    return format_datetime(local, _MOMENT_PATTERNS[language], locale=language)
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
     """Mark ``message`` for the catalog only: it is translated where it is shown."""
     return message
@@ -92,10 +115,9 @@ def translation(language: str) -> gettext.NullTranslations:
 
 
 def use(language: str) -> None:
-    """Speak ``language`` from now on, in this process (click's messages included)."""
+    """Speak ``language`` from now on, in this process (click's messages too, once ``cli.words`` has wired them)."""
     global _current, _current_language
     _current, _current_language = translation(language), normalise(language)
-    _wire_click()
 
 
 def current_language() -> str:
@@ -145,19 +167,3 @@ def publication_language(start: Path | None = None) -> str | None:
                 return None  # the load says what is wrong with the file
             return found[1] if found else None
     return None
-
-
-# click translates its own messages with gettext's default functions, bound in its modules at import.
-_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils", "_termui_impl")
-
-
-def _wire_click() -> None:
-    for name in _CLICK_MODULES:
-        try:
-            module = importlib.import_module(f"click.{name}")
-        except ImportError:  # pragma: no cover - another click version
-            continue
-        if hasattr(module, "_"):
-            module._ = _
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext

@@ -1,6 +1,6 @@
 """``dossier build N --imprimeur``: the print shop's copy of a numéro, output/dossier-special-NN-imprimeur.pdf.
 
-Load → render → print as PDF/X-4 with bleed and crop marks (``pdf.print_shop``) → write. Printed in
+Load → render → print as PDF/X-4 with bleed and crop marks (``press.pdf.print_shop``) → write. Printed in
 this process, every time it is asked for (it is asked for once a numéro, when it goes to press);
 the everyday PDF and its build record are not touched.
 """
@@ -29,8 +29,8 @@ class PrintShopCopy:
 
 def build_for_print_shop(project: Project, issue_ref: str | Path) -> PrintShopCopy:
     from .manifest.load import load_issue
-    from .pdf.print_shop import print_for_print_shop
-    from .render import render_html
+    from .press.pdf.print_shop import print_for_print_shop
+    from .press.render import render_html
 
     started = time.perf_counter()
     issue = load_issue(project, project.manifest_for(issue_ref))

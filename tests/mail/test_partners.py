@@ -38,7 +38,9 @@ def test_a_french_spreadsheet_export_reads_with_its_columns(tmp_path: Path) -> N
     partners = load_partners(path, "export.csv")
     assert [p.email for p in partners] == ["jean.dupont@example.org", "Marie@Example.NET", "bob@example.com"]
     assert [p.line for p in partners] == [2, 4, 6]
-    assert partners.columns == ("email", "nom", "organisation", "ville", "name")
+    assert partners.columns == ("email", "nom", "organisation", "ville", "name", "first_name", "last_name", "title")
+    assert partners.partners[0].name == "Jean Dupont"  # « Nom » alone is the whole name
+    assert "UTF-8" in partners.read_as and "«\u202f;\u202f»" in partners.read_as
     marie = partners.partners[1]
     assert marie.key == "marie@example.net"
     assert marie.organisation == "Région; Sud\nservice com"
@@ -91,18 +93,18 @@ def test_every_bad_or_duplicate_address_is_reported_with_its_line(tmp_path: Path
     ("name", "content", "expected"),
     [
         ("no-email.csv", "nom;organisation\nJean;Ville\n",
-         "no-email.csv:1: no 'email' column (the header has nom, organisation): name the column of addresses 'email'"),
+         "no-email.csv:1: no column of addresses (the header has nom, organisation): name it « Adresse e-mail », "
+         "« Courriel » or « email »"),
         ("empty.csv", "", "empty.csv:1: the list is empty: write a header row with an email column"),
         ("header-only.csv", "email,name\n", "header-only.csv:1: no partners in the list: add one row per partner"),
-        ("twice.csv", "email,Name,name\na@example.org,A,B\n", "twice.csv:1: name: column given twice: rename or delete one"),
-        ("latin1.csv", "email,name\na@example.org,Andr\xe9\n".encode("latin-1"),
-         "latin1.csv:2: not UTF-8 text: export the list again as 'CSV UTF-8' (in LibreOffice: character set "
-         "Unicode (UTF-8))"),
+        ("twice.csv", "email,Name,name\na@example.org,A,B\n",
+         "twice.csv:1: name: column given twice (\u00ab\u202fName\u202f\u00bb and \u00ab\u202fname\u202f\u00bb): "
+         "rename or delete one"),
         ("list.yaml", "- name: Jean\n- email: [a@example.org]\n",
          "list.yaml:1: email: missing: every partner needs an address"),
         ("mapping.yaml", "jean: jean@example.org\n", "mapping.yaml:1: expected a list of partners (lines starting with '- ')"),
         ("partners.txt", "a@example.org\n",
-         "partners.txt: not a partner list: give a .csv file (UTF-8, header row) or a .yaml list"),
+         "partners.txt: not a partner list: give a spreadsheet (.xlsx, .ods or .csv, a header row) or a .yaml list"),
     ],
 )
 def test_malformed_lists_say_what_to_fix(tmp_path: Path, name: str, content: str | bytes, expected: str) -> None:

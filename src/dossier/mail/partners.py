@@ -1,13 +1,13 @@
-"""The partner list: who receives a numéro, read from a spreadsheet's CSV export or a YAML list.
+"""The partner list: who receives a numéro, read from a spreadsheet (.xlsx, .ods, .csv) or a YAML list.
 
-Every problem (bad address, duplicate, malformed row) is reported with its line,
-all at once, before anything is sent.
+Every problem (bad address, duplicate, malformed row) is reported with its line (a workbook's:
+its sheet and cell), all at once, before anything is sent. Columns are known by their French
+or English headers (COLUMN_HEADERS); every column is also kept under its own header's name
+(« Ville » → ``partner.ville``) for the templates.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,20 +18,34 @@ import yaml
 from ..errors import DossierError, Problem
 from ..i18n import _
 from ..manifest.model import email_address
+from ..tables import TABLE_SUFFIXES, Table, match_columns, read_table
 
-# Headers a spreadsheet may use for the address column; all mean "email".
-EMAIL_COLUMNS = {"email", "e_mail", "mail", "courriel"}
+# The columns a greeting or a template may use, each with the headers an office's list gives it
+# (French or English; matched without case, accents or spacing: tables.header_key).
+COLUMN_HEADERS = {
+    "email": ("e-mail", "mail", "courriel", "adresse e-mail", "adresse email", "adresse mail", "adresse courriel",
+              "adresse électronique", "adresse de courriel", "mél", "email address", "e-mail address"),
+    "first_name": ("prénom", "first name", "firstname", "given name"),
+    "last_name": ("nom de famille", "last name", "lastname", "surname", "family name"),
+    "name": ("nom complet", "nom et prénom", "prénom et nom", "prénom nom", "nom prénom", "full name", "contact"),
+    "title": ("civilité", "civ", "salutation", "titre de civilité"),
+    "organisation": ("organization", "structure", "organisme", "établissement", "entreprise", "société",
+                     "collectivité", "institution", "company"),
+}
 # Columns every partner has, empty when the list has no such column, so that
 # templates may test {% if partner.name %} without a strict-undefined error.
-STANDARD_COLUMNS = ("name", "organisation")
+STANDARD_COLUMNS = ("name", "first_name", "last_name", "title", "organisation")
+# How a civilité is written out in a greeting: « Mme » → « Madame, ».
+TITLES = {"mme": "Madame", "madame": "Madame", "mlle": "Madame", "mademoiselle": "Madame",
+          "m": "Monsieur", "mr": "Monsieur", "monsieur": "Monsieur"}
 
 
 class PartnerListError(DossierError):
     """Every problem found in a partner list, one ``file:line: field: message`` per line."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems), key=lambda p: (p.line, p.field, p.message))
-        super().__init__("\n".join(str(p) for p in self.problems) + "\nnothing was sent: correct the list and run again")
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line, len(p.column), p.column, p.field, p.message))
+        super().__init__("\n".join([*(str(p) for p in self.problems), _("nothing was sent: correct the list and run again")]))
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,7 @@ class PartnerList:
     shown: str  # the file as the user names it in messages
     columns: tuple[str, ...]
     partners: tuple[Partner, ...]
+    read_as: str = ""  # how a spreadsheet was read, for the summary: its sheet, or its CSV encoding and separator
 
     def __iter__(self) -> Iterator[Partner]:
         return iter(self.partners)
@@ -75,73 +90,71 @@ class PartnerList:
 
 
 def column_name(header: str) -> str:
-    """A header as templates name it: 'Organisation' → organisation, 'Nom complet' → nom_complet."""
+    """A header as templates name it: 'Organisation' → organisation, 'Nom complet' → nom_complet, 'Courriel' → email."""
     name = re.sub(r"[\s\-]+", "_", header.strip().lower())
-    return "email" if name in EMAIL_COLUMNS else name
+    return "email" if match_columns([header], {"email": COLUMN_HEADERS["email"]}) else name
 
 
 def load_partners(path: Path, shown: str | None = None) -> PartnerList:
-    """Read a .csv (UTF-8, header row) or .yaml partner list; raise PartnerListError listing every problem."""
+    """Read a .xlsx, .ods, .csv or .yaml partner list; raise PartnerListError listing every problem."""
     shown = shown or str(path)
     suffix = path.suffix.lower()
-    if suffix not in {".csv", ".yaml", ".yml"}:
-        raise DossierError(_("{file}: not a partner list: give a .csv file (UTF-8, header row) or a .yaml list").format(
-            file=shown))
+    if suffix not in {*TABLE_SUFFIXES, ".yaml", ".yml"}:
+        raise DossierError(_("{file}: not a partner list: give a spreadsheet (.xlsx, .ods or .csv, a header row) "
+                             "or a .yaml list").format(file=shown))
+    problems: list[Problem] = []
+    if suffix in TABLE_SUFFIXES:
+        table = read_table(path, shown)
+        problems += table.problems
+        columns, rows = _table_rows(table, problems)
+        return _validate(path, shown, columns, rows, problems, table)
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")  # spreadsheets often add a byte-order mark
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DossierError(_("{where}: not UTF-8 text: export the list again as 'CSV UTF-8' (in LibreOffice: character "
-                             "set Unicode (UTF-8))").format(where=f"{shown}:{line}")) from None
-    problems: list[Problem] = []
-    columns, rows = _csv_rows(text, shown, problems) if suffix == ".csv" else _yaml_rows(text, shown, problems)
-    return _validate(path, shown, columns, rows, problems)
-
-
-Row = tuple[int, dict[str, str]]
-
-
-def _csv_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[str, ...], list[Row]]:
-    first_line = text.split("\n", 1)[0]
-    # French spreadsheets export with ';'; a header has no quotes worth sniffing.
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise PartnerListError([Problem(shown, 1, "", _("the list is empty: write a header row with an email column"))]) \
+        raise DossierError(_("{where}: not UTF-8 text: save the list again in UTF-8").format(where=f"{shown}:{line}")) \
             from None
-    columns = [column_name(h) for h in header]
-    named = [c for c in columns if c]
-    if "email" not in named:
-        found = ", ".join(h.strip() for h in header if h.strip()) or _("nothing")
-        raise PartnerListError([
-            Problem(shown, 1, "", _("no 'email' column (the header has {found}): name the column of addresses 'email'")
-                    .format(found=found))
-        ])
-    for name in sorted({c for c in named if named.count(c) > 1}):
-        problems.append(Problem(shown, 1, name, _("column given twice: rename or delete one")))
+    columns, rows = _yaml_rows(text, shown, problems)
+    return _validate(path, shown, columns, rows, problems, None)
+
+
+Row = tuple[int, dict[str, str], "Located"]
+Located = dict[str, int]  # field → its column (from 0), to locate a cell in a workbook
+
+
+def _table_rows(table: Table, problems: list[Problem]) -> tuple[tuple[str, ...], list[Row]]:
+    if not table.header:
+        raise PartnerListError([table.problem(1, None, "", _("the list is empty: write a header row with an email column"))])
+    matched = match_columns(table.header, COLUMN_HEADERS)
+    if "name" not in matched.values() and "first_name" not in matched.values():
+        # « Nom » alone is the whole name; beside « Prénom » it is the family name.
+        matched |= match_columns(table.header, {"name": ("nom", "nom et prénom")})
+    else:
+        matched |= {i: f for i, f in match_columns(table.header, {"last_name": ("nom",)}).items() if i not in matched}
+    raw = {index: column_name(text) for index, text in enumerate(table.header) if text}
+    if "email" not in matched.values():
+        found = ", ".join(h for h in table.header if h) or _("nothing")
+        raise PartnerListError([table.problem(table.header_line, None, "", _(
+            "no column of addresses (the header has {found}): name it « Adresse e-mail », « Courriel » or « email »")
+            .format(found=found))])
+    for name in sorted(set(matched.values())):
+        given = [i for i, f in matched.items() if f == name]
+        if len(given) > 1:
+            problems.append(table.problem(table.header_line, given[1], name, _(
+                "column given twice («\u202f{first}\u202f» and «\u202f{second}\u202f»): rename or delete one").format(
+                first=table.header[given[0]], second=table.header[given[1]])))
     rows: list[Row] = []
-    start = reader.line_num + 1
-    try:
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
-                continue  # blank rows, often at the end of an export
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-                problems.append(Problem(
-                    shown, line, "",
-                    _("{cells} cells but the header has {columns} columns: check the separators ('{delimiter}') and "
-                      "quotes on this row").format(cells=len(cells), columns=len(columns), delimiter=delimiter),
-                ))
-                continue
-            values = {c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns) if c}
-            rows.append((line, values))
-    except csv.Error as exc:
-        problems.append(Problem(shown, reader.line_num, "", _("CSV syntax error: {error}: check the quotes on this row")
-                                .format(error=exc)))
-    return tuple(named), rows
+    for row in table.rows:
+        values: dict[str, str] = {}
+        located: Located = {}
+        for index, cell in enumerate(row.cells):
+            for key in dict.fromkeys((raw.get(index), matched.get(index))):
+                if key and key not in values:
+                    values[key], located[key] = cell, index
+        rows.append((row.line, values, located))
+    columns = tuple(dict.fromkeys([*raw.values(), *matched.values()]))
+    return columns, rows
 
 
 def _yaml_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[str, ...], list[Row]]:
@@ -165,7 +178,7 @@ def _yaml_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[st
     for item in node.value:
         line = item.start_mark.line + 1
         if isinstance(item, yaml.ScalarNode):  # "- name@example.org"
-            rows.append((line, {"email": str(item.value)}))
+            rows.append((line, {"email": str(item.value)}, {}))
             continue
         if not isinstance(item, yaml.MappingNode):
             problems.append(Problem(shown, line, "", _("expected a partner: an address, or fields such as email: and name:")))
@@ -187,7 +200,7 @@ def _yaml_rows(text: str, shown: str, problems: list[Problem]) -> tuple[tuple[st
         if "email" not in values:
             problems.append(Problem(shown, line, "email", _("missing: every partner needs an address")))
             continue
-        rows.append((line, values))
+        rows.append((line, values, {}))
     return tuple(columns), rows
 
 
@@ -212,31 +225,48 @@ def _header_breaks(values: dict[str, str]) -> str | None:
     return None
 
 
-def _validate(path: Path, shown: str, columns: tuple[str, ...], rows: list[Row], problems: list[Problem]) -> PartnerList:
+def _validate(path: Path, shown: str, columns: tuple[str, ...], rows: list[Row], problems: list[Problem],
+              table: Table | None) -> PartnerList:
+    def problem(line: int, located: Located, field: str, message: str) -> Problem:
+        if table is None:
+            return Problem(shown, line, field, message)
+        return table.problem(line, located.get(field), field, message)
+
     first_line: dict[str, int] = {}
     partners: list[Partner] = []
-    for line, values in rows:
+    for line, values, located in rows:
         try:
             address = email_address(values.get("email", ""))
         except ValueError as exc:
-            problems.append(Problem(shown, line, "email", _("{problem}, or delete the row").format(problem=exc)))
+            problems.append(problem(line, located, "email", _("{problem}, or delete the row").format(problem=exc)))
             continue
         key = address.lower()
         if key in first_line:
-            problems.append(Problem(
-                shown, line, "email", _("'{address}' is already on line {line}: delete one of the two rows").format(
+            problems.append(problem(
+                line, located, "email", _("'{address}' is already on line {line}: delete one of the two rows").format(
                     address=address, line=first_line[key])
             ))
             continue
         first_line[key] = line
         if broken := _header_breaks(values):
-            problems.append(Problem(shown, line, broken, _("contains a line break or an invisible control character: "
-                                                           "keep the field on one line")))
+            problems.append(problem(line, located, broken, _("contains a line break or an invisible control character: "
+                                                             "keep the field on one line")))
             continue
         fields = {name: "" for name in STANDARD_COLUMNS} | values | {"email": address}
-        partners.append(Partner(address, line, fields))
+        partners.append(Partner(address, line, _greeting_fields(fields)))
     if problems:
         raise PartnerListError(problems)
     if not partners:
-        raise PartnerListError([Problem(shown, 1, "", _("no partners in the list: add one row per partner"))])
-    return PartnerList(path, shown, tuple(dict.fromkeys((*columns, *STANDARD_COLUMNS))), tuple(partners))
+        raise PartnerListError([Problem(table.where if table else shown, 1, "",
+                                        _("no partners in the list: add one row per partner"))])
+    return PartnerList(path, shown, tuple(dict.fromkeys((*columns, *STANDARD_COLUMNS))), tuple(partners),
+                       table.describe() if table else "")
+
+
+def _greeting_fields(fields: dict[str, str]) -> dict[str, str]:
+    """The name from « Prénom » and « Nom » when no column gives it whole; « Mme » written out as « Madame »."""
+    if not fields["name"]:
+        fields["name"] = " ".join(part for part in (fields["first_name"], fields["last_name"]) if part)
+    title = fields["title"]
+    fields["title"] = TITLES.get(title.casefold().rstrip(".").strip(), title)
+    return fields

@@ -1,16 +1,18 @@
-"""The SMTP side of mailing: server settings from the environment, and one reusable connection.
+"""The SMTP side of mailing: server settings (``server.smtp_config`` merges publication.yaml's and the
+environment's), and one reusable connection.
 
-The password comes from DOSSIER_SMTP_PASSWORD only and is never printed: it is left out
-of reprs and of every message.
+The password comes from DOSSIER_SMTP_PASSWORD or the keyring, never a file, and is never
+printed: it is left out of reprs and of every message.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -42,30 +44,32 @@ class SmtpConfig:
         host = env.get("DOSSIER_SMTP_HOST", "").strip()
         if not host:
             raise DossierError(_(
-                "DOSSIER_SMTP_HOST is not set: to send, set the SMTP server, e.g. "
-                "export DOSSIER_SMTP_HOST=smtp.example.org DOSSIER_SMTP_USER=… DOSSIER_SMTP_PASSWORD=… "
+                "no SMTP server: to send, write it in publication.yaml, e.g. mail: smtp: {host: smtp.example.org, "
+                "user: chaire@example.org}, and give the password in DOSSIER_SMTP_PASSWORD or the keyring "
                 "(without --send or --test nothing is sent and no server is needed)"
             ))
         security = env.get("DOSSIER_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
         if security not in DEFAULT_PORTS:
             raise DossierError(_(
-                "DOSSIER_SMTP_SECURITY={security}: not a security mode: use starttls (port 587), ssl (465) "
-                "or none (a local relay only)"
+                "mail.smtp.security (or DOSSIER_SMTP_SECURITY) is {security}: not a security mode: use starttls "
+                "(port 587), ssl (465) or none (a relay on this machine only)"
             ).format(security=security))
         port = port_setting(env, "DOSSIER_SMTP_PORT", example=587) or DEFAULT_PORTS[security]
         user = env.get("DOSSIER_SMTP_USER", "").strip() or None
         password = env.get("DOSSIER_SMTP_PASSWORD") or None
         if user and not password:
-            raise DossierError(_("DOSSIER_SMTP_USER is set but DOSSIER_SMTP_PASSWORD is not: set both, or neither"))
+            raise DossierError(_("no password for {user} at {host}: set DOSSIER_SMTP_PASSWORD, or keep it in the "
+                                 "system's keyring (keyring set dossier-smtp:{host} {user})").format(user=user, host=host))
         if password and not user:
-            raise DossierError(_("DOSSIER_SMTP_PASSWORD is set but DOSSIER_SMTP_USER is not: set both, or neither"))
+            raise DossierError(_("DOSSIER_SMTP_PASSWORD is set but no user: set mail.smtp.user in publication.yaml "
+                                 "(or DOSSIER_SMTP_USER), or unset the password"))
         if user and security == "none" and not is_loopback(host):
-            raise DossierError(_("DOSSIER_SMTP_SECURITY=none would send the password unencrypted to {host}: "
+            raise DossierError(_("mail.smtp.security none would send the password unencrypted to {host}: "
                                  "use starttls or ssl").format(host=host))
         cafile = env.get("DOSSIER_SMTP_CAFILE", "").strip() or None
         if cafile and not Path(cafile).is_file():
-            raise DossierError(_("DOSSIER_SMTP_CAFILE={file}: no such file: give the CA certificate (PEM) to trust").format(
-                file=cafile))
+            raise DossierError(_("mail.smtp.cafile (or DOSSIER_SMTP_CAFILE) {file}: no such file: give the CA "
+                                 "certificate (PEM) to trust").format(file=cafile))
         return cls(host, port, security, user, password, cafile)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
@@ -73,17 +77,28 @@ class SmtpConfig:
         return f"{self.host}:{self.port} ({self.security}{who})"
 
 
-class _QuickDotStuffing:
-    """smtplib's DATA, with the dot-stuffing done by bytes.replace.
+class DeliveryUncertain(Exception):
+    """The whole message went, then the connection was lost before the server's reply: it may have been stored."""
+
+
+_BARE_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+class _DataOurWay:
+    """smtplib's DATA, with the dot-stuffing done by bytes.replace and the end of DATA told apart.
 
     smtplib escapes leading dots with a multi-line regex that costs more than composing
-    the message (2 ms for 400 KB). Our messages always end lines with CRLF, where
-    replace is exact; anything else goes through smtplib's own code.
+    the message (2 ms for 400 KB); our messages end lines with CRLF, where replace is
+    exact (others are normalised first, as smtplib does). A connection lost while waiting
+    for the reply to the final dot is not a lost connection like the others: the server
+    had the whole message and may have stored it (DeliveryUncertain).
     """
 
-    def data(self, msg: bytes) -> tuple[int, bytes]:  # type: ignore[override]
-        if not isinstance(msg, bytes) or msg.count(b"\n") != msg.count(b"\r\n") or msg.count(b"\r") != msg.count(b"\n"):
-            return super().data(msg)  # type: ignore[misc]
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:  # type: ignore[override]
+        if isinstance(msg, str):
+            msg = msg.encode("ascii")
+        if msg.count(b"\n") != msg.count(b"\r\n") or msg.count(b"\r") != msg.count(b"\n"):
+            msg = _BARE_LINE_END.sub(b"\r\n", msg)
         self.putcmd("data")  # type: ignore[attr-defined]
         code, reply = self.getreply()  # type: ignore[attr-defined]
         if code != 354:
@@ -91,25 +106,35 @@ class _QuickDotStuffing:
         stuffed = (b"." if msg.startswith(b".") else b"") + msg.replace(b"\r\n.", b"\r\n..")
         if not stuffed.endswith(b"\r\n"):
             stuffed += b"\r\n"
-        self.send(stuffed + b".\r\n")  # type: ignore[attr-defined]
-        return self.getreply()  # type: ignore[attr-defined]
+        self.send(stuffed)  # type: ignore[attr-defined]
+        # The previous message's record reaches the disk while this one went; it must be there before this one
+        # can be accepted (a failure raises here, and the server never gets the end of this message).
+        before_end = getattr(self, "before_end_of_data", None)
+        if before_end is not None:
+            before_end()
+        self.send(b".\r\n")  # type: ignore[attr-defined]
+        try:
+            return self.getreply()  # type: ignore[attr-defined]
+        except OSError as exc:  # SMTPServerDisconnected (a timeout included) is one
+            raise DeliveryUncertain(str(exc) or type(exc).__name__) from None
 
 
-class _SMTP(_QuickDotStuffing, smtplib.SMTP):
+class _SMTP(_DataOurWay, smtplib.SMTP):
     pass
 
 
-class _SMTP_SSL(_QuickDotStuffing, smtplib.SMTP_SSL):
+class _SMTP_SSL(_DataOurWay, smtplib.SMTP_SSL):
     pass
 
 
 class SmtpConnection:
     """One connection reused for the whole batch; ``send`` reconnects when it was dropped."""
 
-    def __init__(self, config: SmtpConfig) -> None:
+    def __init__(self, config: SmtpConfig, before_end_of_data: Callable[[], None] | None = None) -> None:
         self.config = config
         self._smtp: smtplib.SMTP | None = None
         self.connections = 0
+        self.before_end_of_data = before_end_of_data  # called before each message's final dot
 
     @property
     def is_open(self) -> bool:
@@ -130,8 +155,8 @@ class SmtpConnection:
             if config.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise DossierError(_(
-                        "{server} does not offer STARTTLS: use DOSSIER_SMTP_SECURITY=ssl (port 465) or ask for the "
-                        "server's submission port"
+                        "{server} does not offer STARTTLS: in publication.yaml set mail: smtp: security: ssl (port "
+                        "465), or none for a relay on this machine (localhost), or ask for the server's submission port"
                     ).format(server=f"{config.host}:{config.port}"))
                 smtp.starttls(context=context)
                 smtp.ehlo(_address_literal(smtp))
@@ -168,6 +193,7 @@ class SmtpConnection:
         if not self.is_open:
             self.open()
         assert self._smtp is not None
+        self._smtp.before_end_of_data = self.before_end_of_data  # type: ignore[attr-defined]
         self._smtp.sendmail(sender, [recipient], message)
 
     def drop(self) -> None:

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, PositiveInt
+from pydantic import AfterValidator, Field, PositiveInt
+from pydantic.json_schema import SkipJsonSchema
 
-from ..i18n import N_
-from .addresses import EmailAddress, TemplateSource, file_name, https_template, one_line
+from ..i18n import N_, _
+from .addresses import EmailAddress, TemplateSource, dns_name, file_name, one_line, unsubscribe_url_template
 from .fields import Strict
+
+
+class DkimSettings(Strict):
+    __doc__ = N_("DKIM signing of the messages: the selector and domain of the public key published in DNS "
+                 "(selector._domainkey.domain), and the private key's file, kept outside the project folder "
+                 "(DOSSIER_DKIM_KEY may name it instead).")
+
+    selector: Annotated[str, AfterValidator(dns_name)]
+    domain: Annotated[str, AfterValidator(dns_name)]
+    key_file: Annotated[str, AfterValidator(one_line)] | None = None
+
+
+def _no_password(value: object) -> None:
+    # Refused whatever it holds: the file is in the repository, read by everyone who clones it.
+    raise ValueError(_("never write the password in a file of the repository: set DOSSIER_SMTP_PASSWORD in the "
+                       "environment, or keep it in the system's keyring (see the guide)"))
+
+
+class SmtpSettings(Strict):
+    __doc__ = N_("The server that sends the messages: host, port and security; the password is never written here "
+                 "(DOSSIER_SMTP_PASSWORD, or the system's keyring). DOSSIER_SMTP_* variables override these.")
+
+    host: Annotated[str, AfterValidator(one_line)] | None = None
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None  # default: 587 (starttls), 465 (ssl), 25 (none)
+    security: Literal["starttls", "ssl", "none"] | None = None  # none: a relay on this machine only
+    user: Annotated[str, AfterValidator(one_line)] | None = None
+    cafile: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
+    # Known only to be refused with its reason (an unknown key would get "unknown field"); not offered by the schema.
+    password: SkipJsonSchema[Annotated[object, AfterValidator(_no_password)]] = None
 
 
 class MailSettings(Strict):
@@ -20,10 +50,12 @@ class MailSettings(Strict):
     reply_to: EmailAddress | None = None
     unsubscribe_mailto: EmailAddress | None = None  # default: reply_to, else from_address
     bounce_address: EmailAddress | None = None  # envelope sender, made per recipient (VERP): bounces+jean=example.org@…
-    unsubscribe_url: Annotated[str, AfterValidator(https_template)] | None = None
+    unsubscribe_url: Annotated[str, AfterValidator(unsubscribe_url_template)] | None = None  # with {{ unsubscribe_token }}
     subject: TemplateSource | None = None
     text: TemplateSource | None = None
     html: TemplateSource | None = None
     attachment_name: Annotated[str, AfterValidator(file_name)] | None = None
     rate: PositiveInt | None = None  # messages per minute; --rate overrides
     ledger: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
+    dkim: DkimSettings | None = None  # sign the messages (mail/signing.py)
+    smtp: SmtpSettings | None = None
