@@ -71,7 +71,8 @@ def test_no_third_hyphen_in_a_row_and_no_lone_tail(dictionaries: None):
     assert max((run for lines in after for run in hyphen_runs(lines)), default=0) <= 2
     assert lone_tails(after) == 0
     assert sum(line.endswith("-") for lines in after for line in lines) > 0  # hyphenation still happens
-    assert [" ".join(lines).replace("- ", "") for lines in after] == [" ".join(lines).replace("- ", "") for lines in before]
+    words = [" ".join(" ".join(lines) for lines in blocks).replace("- ", "").split() for blocks in (before, after)]
+    assert words[0] == words[1]  # the same words, only broken elsewhere
 
 
 def test_the_measured_pass_names_the_words_at_fault():
