@@ -1,7 +1,8 @@
 """feed.xml (Atom) and sitemap.xml: how readers' feed apps and search engines find the numéros.
 
 Invariants: both are written from the same numéros as the archive, newest first, and are
-byte-identical for the same numéros. The sitemap needs absolute addresses, so it is written
+byte-identical for the same numéros; both are well-formed XML whatever the text (the validator
+refuses characters XML cannot hold, and they are dropped here too). The sitemap needs absolute addresses, so it is written
 only when ``site_url`` is set; without it the feed's entries are identified by URNs and its
 links are relative to the feed (which Atom allows).
 """
@@ -15,11 +16,21 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..files import write_atomically
 from ..i18n import translation
+from ..manifest.characters import xml_text
 from ..manifest.model import Issue
 from ..weblinks import edition_folder
 from .edition import ISSUE_TITLE, PRACTICES
 
 _NAMESPACE = uuid.UUID("9a3e3f1e-0c1b-4e8a-9a65-6b8e2f7b4c11")  # fixed: a numéro keeps its id from run to run
+
+
+def _text(value: str) -> str:
+    """Text as XML element content: escaped, and without the characters XML cannot hold, whatever got through."""
+    return escape(xml_text(value))
+
+
+def _attribute(value: str) -> str:
+    return quoteattr(xml_text(value))
 
 
 def _date(issue: Issue) -> dt.date:
@@ -40,14 +51,14 @@ def write_feed(stage: Path, site_url: str | None, numeros: list[Issue]) -> None:
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',
-        f"  <title>{escape(publication.series)} · {escape(publication.publisher_short or publication.publisher)}</title>",
-        f"  <id>{escape(feed_id)}</id>",
+        f"  <title>{_text(publication.series)} · {_text(publication.publisher_short or publication.publisher)}</title>",
+        f"  <id>{_text(feed_id)}</id>",
         f"  <updated>{max(_stamp(issue) for issue in numeros)}</updated>",
-        f"  <author><name>{escape(publication.publisher)}</name></author>",
-        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(base or './')}/>",
+        f"  <author><name>{_text(publication.publisher)}</name></author>",
+        f"  <link rel=\"alternate\" type=\"text/html\" href={_attribute(base or './')}/>",
     ]
     if site_url:
-        lines.append(f'  <link rel="self" type="application/atom+xml" href={quoteattr(site_url + "feed.xml")}/>')
+        lines.append(f'  <link rel="self" type="application/atom+xml" href={_attribute(site_url + "feed.xml")}/>')
     for issue in numeros:
         href = f"{base}{edition_folder(issue.number)}/"
         entry_id = href if site_url else f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{publication.publisher}/{issue.slug}')}"
@@ -56,12 +67,12 @@ def write_feed(stage: Path, site_url: str | None, numeros: list[Issue]) -> None:
         title = words(ISSUE_TITLE).format(title=issue.title, number=issue.number, subtitle=issue.subtitle)
         lines += [
             "  <entry>",
-            f"    <title>{escape(title)}</title>",
-            f"    <id>{escape(entry_id)}</id>",
+            f"    <title>{_text(title)}</title>",
+            f"    <id>{_text(entry_id)}</id>",
             f"    <updated>{_stamp(issue)}</updated>",
-            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(href)}/>",
-            f"    <link rel=\"enclosure\" type=\"application/pdf\" href={quoteattr(f'{href}{issue.slug}.pdf')}/>",
-            f"    <summary>{escape(words(PRACTICES).format(themes=themes) if themes else issue.subtitle)}</summary>",
+            f"    <link rel=\"alternate\" type=\"text/html\" href={_attribute(href)}/>",
+            f"    <link rel=\"enclosure\" type=\"application/pdf\" href={_attribute(f'{href}{issue.slug}.pdf')}/>",
+            f"    <summary>{_text(words(PRACTICES).format(themes=themes) if themes else issue.subtitle)}</summary>",
             "  </entry>",
         ]
     lines.append("</feed>")
@@ -73,10 +84,10 @@ def write_sitemap(stage: Path, site_url: str, numeros: list[Issue]) -> None:
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        f"  <url><loc>{escape(site_url)}</loc><lastmod>{_date(numeros[0]).isoformat()}</lastmod></url>",
+        f"  <url><loc>{_text(site_url)}</loc><lastmod>{_date(numeros[0]).isoformat()}</lastmod></url>",
     ]
     for issue in numeros:
         loc = f"{site_url}{edition_folder(issue.number)}/"
-        lines.append(f"  <url><loc>{escape(loc)}</loc><lastmod>{_date(issue).isoformat()}</lastmod></url>")
+        lines.append(f"  <url><loc>{_text(loc)}</loc><lastmod>{_date(issue).isoformat()}</lastmod></url>")
     lines.append("</urlset>")
     write_atomically(stage / "sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
