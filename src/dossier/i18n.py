@@ -14,6 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import importlib
 import os
@@ -55,6 +56,29 @@ def decimal_separator() -> str:
 def integer(value: int) -> str:
     """A whole number with its thousands grouped the language's way: 20,000 in English, 20 000 in French."""
     return f"{value:,}".replace(",", _current.pgettext("thousands separator", ","))
+
+
+# A moment as each language writes it: « 3 décembre 2026 à 07 h 56 », "3 December 2026 at 07:56".
+_MOMENT_PATTERNS = {"fr": "d MMMM y 'à' HH 'h' mm", "en": "d MMMM y 'at' HH:mm"}
+
+
+def moment(when: str | dt.datetime) -> str:
+    """A recorded time (UTC, ISO 8601 as the ledger keeps it) in this machine's local time, the language's way.
+
+    Text that is not a time (a record written by hand) is shown as it is.
+    """
+    if isinstance(when, str):
+        try:
+            when = dt.datetime.fromisoformat(when.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return when
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    from babel.dates import format_datetime
+
+    language = _current_language if _current_language in _MOMENT_PATTERNS else SOURCE_LANGUAGE
+    local = when.astimezone().replace(tzinfo=None)
+    return format_datetime(local, _MOMENT_PATTERNS[language], locale=language)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name

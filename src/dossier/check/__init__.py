@@ -7,18 +7,19 @@ sizes come from the real layout, so the dpi of an image is measured where it is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import Problem
 from ..i18n import _
-from ..manifest import FieldPath, load_issue_with_lines, locate
+from ..manifest import FieldPath, Issue, load_issue_with_lines, locate
 from ..manifest.model import placeholder
 from ..project import Project
 from . import rules
 from .layout import layout_findings
-from .links import LINK_TIMEOUT, check_links
+from .links import LINK_TIMEOUT, Link, check_links
 
-__all__ = ["check_issue"]
+__all__ = ["NotReady", "blocking", "check_issue", "readiness", "require_ready"]
 
 
 def check_issue(
@@ -38,24 +39,38 @@ def check_issue(
 
     content = issue.model_dump(exclude={"publication"})  # the numéro's own fields, walked by two rules
     links = list(rules.links(issue, content))
-    to_write = placeholder(issue.publication.language)  # what dossier new wrote, in the publication's language
-    findings = [
-        at(link.field, _("{url}: insecure http:// link: use https:// if the site offers it").format(url=link.url))
-        for link in links
-        if link.url.startswith("http://")
-    ]
-    findings += [at(field, message) for field, message in rules.duplicates(issue, to_write)]
-    left = _("still «\u202f{placeholder}\u202f» from 'dossier new': write the text, or remove the entry")
-    findings += [at(field, left.format(placeholder=to_write)) for field in rules.placeholders(content, (), to_write)]
-    findings += [
-        at(field, _("image without alt text: describe it in 'alt' (what a reader who cannot see it should know)"))
-        for field in rules.images_without_alt(issue)
-    ]
-    findings += [at(field, message) for field, message in rules.contrast_findings(issue)]
-    findings += [at(field, _("looks English: add lang: en to this entry, so that it gets English typography and "
-                             "hyphenation")) for field in rules.english_without_lang(issue)]
+    stops, findings = content_findings(issue, content, links, at)
+    findings += stops
     findings += [at(field, message) for field, message in layout_findings(project, issue)]
     if online:
         cache = cache_path or project.root / ".dossier" / "links.json"
         findings += [at(link.field, message) for link, message in check_links(links, timeout=timeout, cache_path=cache)]
     return sorted(set(findings), key=lambda p: (p.file, p.line, p.message))
+
+
+def content_findings(issue: Issue, content: dict, links: list[Link], at: Callable[[FieldPath, str], Problem],
+                     ) -> tuple[list[Problem], list[Problem]]:
+    """The findings from the manifest alone (no layout, no network): (blocking, warnings).
+
+    Blocking: what must never reach a partner (« À compléter » left, an image without alt text).
+    """
+    to_write = placeholder(issue.publication.language)  # what dossier new wrote, in the publication's language
+    left = _("still «\u202f{placeholder}\u202f» from 'dossier new': write the text, or remove the entry")
+    stops = [at(field, left.format(placeholder=to_write)) for field in rules.placeholders(content, (), to_write)]
+    stops += [
+        at(field, _("image without alt text: describe it in 'alt' (what a reader who cannot see it should know)"))
+        for field in rules.images_without_alt(issue)
+    ]
+    warnings = [
+        at(link.field, _("{url}: insecure http:// link: use https:// if the site offers it").format(url=link.url))
+        for link in links
+        if link.url.startswith("http://")
+    ]
+    warnings += [at(field, message) for field, message in rules.duplicates(issue, to_write)]
+    warnings += [at(field, message) for field, message in rules.contrast_findings(issue)]
+    warnings += [at(field, _("looks English: add lang: en to this entry, so that it gets English typography and "
+                             "hyphenation")) for field in rules.english_without_lang(issue)]
+    return stops, warnings
+
+
+from .gate import NotReady, blocking, readiness, require_ready  # noqa: E402 - the gate uses content_findings

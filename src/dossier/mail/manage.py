@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DossierError
 from ..files import display_path
-from ..i18n import _, ngettext
+from ..i18n import _, moment, ngettext
 from ..manifest.load import load_publication
 from ..manifest.model import email_address
 from ..project import Project
@@ -53,7 +53,7 @@ def unsubscribe(project: Project, addresses: Sequence[str], list_file: Path | No
                 else:
                     assert previous is not None
                     out.append(_("{address}: already suppressed ({why}, {at})").format(
-                        address=address, why=reason_label(previous.why), at=previous.at))
+                        address=address, why=reason_label(previous.why), at=moment(previous.at)))
     out.append(ngettext("{count} added to the suppression list in {ledger}; no numéro will be sent to it",
                         "{count} added to the suppression list in {ledger}; no numéro will be sent to them",
                         added).format(count=added, ledger=shown))
@@ -71,7 +71,7 @@ def resubscribe(project: Project, address: str, *, ledger: Path | None = None) -
     if previous is None:
         return _("{address}: not on the suppression list: nothing to do").format(address=address)
     return (_("{address}: resubscribed (was {why} on {at}, from {source}); later numéros will be sent to it").format(
-        address=address, why=previous.why, at=previous.at, source=previous.source))
+        address=address, why=reason_label(previous.why), at=moment(previous.at), source=previous.source))
 
 
 def suppressed(project: Project, *, as_csv: bool = False, ledger: Path | None = None) -> str:
@@ -89,7 +89,7 @@ def suppressed(project: Project, *, as_csv: bool = False, ledger: Path | None = 
         return _("the suppression list in {shown} is empty").format(shown=shown)
     width = max(len(r.address) for r in rows)
     why_width = max(12, *(len(reason_label(r.why)) for r in rows))
-    lines = [f"{r.address:<{width}}  {reason_label(r.why):<{why_width}}  {r.at}  {r.source}"
+    lines = [f"{r.address:<{width}}  {reason_label(r.why):<{why_width}}  {moment(r.at)}  {r.source}"
              f"{': ' + r.detail if r.detail else ''}" for r in rows]
     total = ngettext("{count} suppressed address in {ledger}", "{count} suppressed addresses in {ledger}",
                      len(rows)).format(count=len(rows), ledger=shown)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..files import display_path, format_size, replace_folder, write_atomically
-from ..i18n import N_, _, decimal, ngettext
+from ..i18n import N_, _, decimal, moment, ngettext
 from ..manifest.load import load_issue
 from ..project import Project
 from .ledger import Delivery, Ledger
@@ -194,12 +194,12 @@ class StatusReport:
             if status == "skipped" and stop is not None:
                 why = reason_label(stop.why)
                 detail = f"{why}: {stop.detail}" if stop.detail else why
-                out.append(f"  {label} {address:<{width}}  {stop.at}  {detail} ({stop.source})")
+                out.append(f"  {label} {address:<{width}}  {moment(stop.at)}  {detail} ({stop.source})")
             elif record is None:
                 out.append(f"  {label} {address}")
             else:
                 detail = record.message_id if status == "sent" else record.reply
-                out.append(f"  {label} {address:<{width}}  {record.at}  {detail}")
+                out.append(f"  {label} {address:<{width}}  {moment(record.at)}  {detail}")
         counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending", "skipped")}
         summary = _("{sent} sent, {failed} failed").format(sent=counts["sent"], failed=counts["failed"])
         if self.partners is not None:

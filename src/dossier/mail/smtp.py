@@ -1,7 +1,8 @@
-"""The SMTP side of mailing: server settings from the environment, and one reusable connection.
+"""The SMTP side of mailing: server settings (``server.smtp_config`` merges publication.yaml's and the
+environment's), and one reusable connection.
 
-The password comes from DOSSIER_SMTP_PASSWORD only and is never printed: it is left out
-of reprs and of every message.
+The password comes from DOSSIER_SMTP_PASSWORD or the keyring, never a file, and is never
+printed: it is left out of reprs and of every message.
 """
 
 from __future__ import annotations
@@ -42,30 +43,32 @@ class SmtpConfig:
         host = env.get("DOSSIER_SMTP_HOST", "").strip()
         if not host:
             raise DossierError(_(
-                "DOSSIER_SMTP_HOST is not set: to send, set the SMTP server, e.g. "
-                "export DOSSIER_SMTP_HOST=smtp.example.org DOSSIER_SMTP_USER=… DOSSIER_SMTP_PASSWORD=… "
+                "no SMTP server: to send, write it in publication.yaml, e.g. mail: smtp: {host: smtp.example.org, "
+                "user: chaire@example.org}, and give the password in DOSSIER_SMTP_PASSWORD or the keyring "
                 "(without --send or --test nothing is sent and no server is needed)"
             ))
         security = env.get("DOSSIER_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
         if security not in DEFAULT_PORTS:
             raise DossierError(_(
-                "DOSSIER_SMTP_SECURITY={security}: not a security mode: use starttls (port 587), ssl (465) "
-                "or none (a local relay only)"
+                "mail.smtp.security (or DOSSIER_SMTP_SECURITY) is {security}: not a security mode: use starttls "
+                "(port 587), ssl (465) or none (a relay on this machine only)"
             ).format(security=security))
         port = port_setting(env, "DOSSIER_SMTP_PORT", example=587) or DEFAULT_PORTS[security]
         user = env.get("DOSSIER_SMTP_USER", "").strip() or None
         password = env.get("DOSSIER_SMTP_PASSWORD") or None
         if user and not password:
-            raise DossierError(_("DOSSIER_SMTP_USER is set but DOSSIER_SMTP_PASSWORD is not: set both, or neither"))
+            raise DossierError(_("no password for {user} at {host}: set DOSSIER_SMTP_PASSWORD, or keep it in the "
+                                 "system's keyring (keyring set dossier-smtp:{host} {user})").format(user=user, host=host))
         if password and not user:
-            raise DossierError(_("DOSSIER_SMTP_PASSWORD is set but DOSSIER_SMTP_USER is not: set both, or neither"))
+            raise DossierError(_("DOSSIER_SMTP_PASSWORD is set but no user: set mail.smtp.user in publication.yaml "
+                                 "(or DOSSIER_SMTP_USER), or unset the password"))
         if user and security == "none" and not is_loopback(host):
-            raise DossierError(_("DOSSIER_SMTP_SECURITY=none would send the password unencrypted to {host}: "
+            raise DossierError(_("mail.smtp.security none would send the password unencrypted to {host}: "
                                  "use starttls or ssl").format(host=host))
         cafile = env.get("DOSSIER_SMTP_CAFILE", "").strip() or None
         if cafile and not Path(cafile).is_file():
-            raise DossierError(_("DOSSIER_SMTP_CAFILE={file}: no such file: give the CA certificate (PEM) to trust").format(
-                file=cafile))
+            raise DossierError(_("mail.smtp.cafile (or DOSSIER_SMTP_CAFILE) {file}: no such file: give the CA "
+                                 "certificate (PEM) to trust").format(file=cafile))
         return cls(host, port, security, user, password, cafile)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
@@ -130,8 +133,8 @@ class SmtpConnection:
             if config.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise DossierError(_(
-                        "{server} does not offer STARTTLS: use DOSSIER_SMTP_SECURITY=ssl (port 465) or ask for the "
-                        "server's submission port"
+                        "{server} does not offer STARTTLS: in publication.yaml set mail: smtp: security: ssl (port "
+                        "465), or none for a relay on this machine (localhost), or ask for the server's submission port"
                     ).format(server=f"{config.host}:{config.port}"))
                 smtp.starttls(context=context)
                 smtp.ehlo(_address_literal(smtp))

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, PositiveInt
+from pydantic import AfterValidator, Field, PositiveInt
+from pydantic.json_schema import SkipJsonSchema
 
-from ..i18n import N_
+from ..i18n import N_, _
 from .addresses import EmailAddress, TemplateSource, file_name, https_template, one_line
 from .fields import Strict
+
+
+def _no_password(value: object) -> None:
+    # Refused whatever it holds: the file is in the repository, read by everyone who clones it.
+    raise ValueError(_("never write the password in a file of the repository: set DOSSIER_SMTP_PASSWORD in the "
+                       "environment, or keep it in the system's keyring (see the guide)"))
+
+
+class SmtpSettings(Strict):
+    __doc__ = N_("The server that sends the messages: host, port and security; the password is never written here "
+                 "(DOSSIER_SMTP_PASSWORD, or the system's keyring). DOSSIER_SMTP_* variables override these.")
+
+    host: Annotated[str, AfterValidator(one_line)] | None = None
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None  # default: 587 (starttls), 465 (ssl), 25 (none)
+    security: Literal["starttls", "ssl", "none"] | None = None  # none: a relay on this machine only
+    user: Annotated[str, AfterValidator(one_line)] | None = None
+    cafile: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
+    # Known only to be refused with its reason (an unknown key would get "unknown field"); not offered by the schema.
+    password: SkipJsonSchema[Annotated[object, AfterValidator(_no_password)]] = None
 
 
 class MailSettings(Strict):
@@ -27,3 +47,4 @@ class MailSettings(Strict):
     attachment_name: Annotated[str, AfterValidator(file_name)] | None = None
     rate: PositiveInt | None = None  # messages per minute; --rate overrides
     ledger: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
+    smtp: SmtpSettings | None = None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import DossierError, ManifestError
 from ..files import display_path, write_atomically
-from ..i18n import _
+from ..i18n import _, decimal, ngettext
 from ..manifest.load import load_issue
 from ..manifest.model import Issue
 from ..project import Project
@@ -37,10 +37,13 @@ class SiteReport:
     seconds: float = 0.0
 
     def lines(self, root: Path) -> list[str]:
-        shown = [f"n°{n}: rebuilt" for n in self.rebuilt] + [f"n°{n}: unchanged" for n in self.kept]
+        shown = [_("n°{number}: rebuilt").format(number=n) for n in self.rebuilt]
+        shown += [_("n°{number}: unchanged").format(number=n) for n in self.kept]
         total = len(self.rebuilt) + len(self.kept)
-        shown.append(f"{total} numéro{'s' if total > 1 else ''} in {display_path(self.folder, root)}/, "
-                     f"{len(self.rebuilt)} rebuilt, {self.seconds:.2f} s")
+        rebuilt = ngettext("{count} rebuilt", "{count} rebuilt", len(self.rebuilt)).format(count=len(self.rebuilt))
+        shown.append(ngettext("{count} numéro in {folder}/, {rebuilt}, {seconds} s",
+                              "{count} numéros in {folder}/, {rebuilt}, {seconds} s", total).format(
+            count=total, folder=display_path(self.folder, root), rebuilt=rebuilt, seconds=decimal(self.seconds, 2)))
         return shown
 
 
