@@ -9,7 +9,8 @@ a bound is passed. Its *expanded* size is then counted as WeasyPrint would draw 
 draws its target again, each ``url(#…)`` reference (clip paths, masks, patterns, markers) draws
 its target's content again, a marker once per vertex. Twelve nested groups each using the level
 below four times are 1.5 KB and 16 million shapes; WeasyPrint draws about a thousand shapes a
-second here, so ``MAX_SHAPES`` keeps an SVG to a few seconds of printing.
+second here, so ``MAX_SHAPES`` keeps an SVG to a few seconds of printing. A long path counts
+too: WeasyPrint reads its points one by one (200,000 points, 1.7 MB, took half a minute).
 
 Invariant: every check reads the file once and stops early; nothing is fetched, nothing decoded.
 """
@@ -31,6 +32,7 @@ from ..i18n import _, integer
 
 MAX_PIXELS = 50_000_000  # a 600 dpi A4 page is 35 million; WeasyPrint decodes every pixel
 MAX_SHAPES = 10_000  # expanded elements of an SVG: about 10 s of WeasyPrint on this project's machines
+POINTS_PER_SHAPE = 8  # WeasyPrint reads a path's points in Python: eight take about as long as a shape
 MAX_DEPTH = 100  # nesting, references followed included: WeasyPrint draws recursively
 MAX_NESTED_IMAGES = 2  # an SVG embedding an SVG embedding an SVG: no further
 
@@ -110,8 +112,9 @@ def _refuse_entities(*_args: object) -> None:
 
 
 def _too_many_shapes() -> _Refused:
-    return _Refused(_("draws over {limit} shapes once its <use> and url(#…) references are followed: printing it "
-                      "would take minutes; simplify it, or export it as PNG").format(limit=integer(MAX_SHAPES)))
+    return _Refused(_("would take minutes to print: over {limit} shapes to draw once its <use> and url(#…) "
+                      "references are followed (eight points of a path count as one shape); simplify it, or export "
+                      "it as PNG").format(limit=integer(MAX_SHAPES)))
 
 
 def _too_deep() -> _Refused:
@@ -164,6 +167,7 @@ class _Graph:
             elif "url(" in value:
                 pending.extend((target, attribute in _MARKERS) for target in _targets(value))
         self.vertices.append(vertices or (2 if tag == "line" else 1))
+        self.weight[index] += vertices // POINTS_PER_SHAPE  # a path of 200,000 points: half a minute
         # A marker is drawn at each vertex of its path.
         self.refs[index] = [(target, self.vertices[index] if marker else 1) for target, marker in pending]
 
