@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import DossierError
-from dossier.pdf import print_pdf
+from dossier.press.pdf import print_pdf
 from dossier.project import Project
 from hostile_images import png_bomb
 

@@ -13,16 +13,17 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import BuildResult, build_issue, output_paths
 from ..errors import DossierError, Problem
 from ..files import display_path, format_size
 from ..i18n import _
 from ..manifest.load import load_issue
 from ..manifest.model import Issue, MailSettings
+from ..press import BuildResult, build_issue
 from ..project import Project
 from .compose import Attachment, Composer, Sender, web_edition
 from .ledger import DEFAULT_LEDGER, Delivery, Ledger
 from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
+from .signing import load_signer
 from .suppression import Suppression, SuppressionList
 from .templates import MailTemplates, setting_node
 from .tokens import secret_from_environ
@@ -43,6 +44,7 @@ class Mailing:
     served: dict[str, Delivery]
     built: BuildResult | None = None  # the PDF was (re)built for this mailing
     suppressed: dict[str, Suppression] = field(default_factory=dict)  # the suppression list, by lower-cased address
+    retry_uncertain: bool = False  # send again to partners whose message may have arrived (uncertain)
 
     @property
     def shown_ledger(self) -> str:
@@ -51,12 +53,24 @@ class Mailing:
     def _was_sent(self, partner: Partner) -> bool:
         return getattr(self.served.get(partner.key), "status", None) == "sent"
 
+    def _is_uncertain(self, partner: Partner) -> bool:
+        return getattr(self.served.get(partner.key), "status", None) == "uncertain"
+
     @property
     def pending(self) -> list[Partner]:
-        """Partners the ledger does not list as sent, in list order (failed ones are tried again), less the suppressed."""
+        """Partners the ledger does not list as sent, in list order (failed ones are tried again), less the suppressed
+        and, unless ``retry_uncertain``, those whose message may have arrived."""
         if self.partners is None:
             return []
-        return [p for p in self.partners if not self._was_sent(p) and p.key not in self.suppressed]
+        return [p for p in self.partners if not self._was_sent(p) and p.key not in self.suppressed
+                and (self.retry_uncertain or not self._is_uncertain(p))]
+
+    @property
+    def uncertain_left_out(self) -> list[Partner]:
+        """Partners left out because their message may have arrived (the connection was lost after its end)."""
+        if self.partners is None or self.retry_uncertain:
+            return []
+        return [p for p in self.partners if self._is_uncertain(p) and p.key not in self.suppressed]
 
     @property
     def already_sent(self) -> int:
@@ -79,6 +93,7 @@ def prepare_mailing(
     ledger: Path | None = None,
     check_all: bool = True,
     web: bool = False,
+    retry_uncertain: bool = False,
 ) -> Mailing:
     """Check everything a mailing needs, before anything is sent; build the PDF if it is missing or stale.
 
@@ -91,6 +106,7 @@ def prepare_mailing(
     settings = issue.publication.mail
     sender = _sender(project, manifest, issue)
     secret = secret_from_environ()  # before any build: a bad secret is found at once
+    signer = load_signer(project, issue, setting_node(project, manifest, "dkim")[0])  # and a refused key
     if link is not None:
         link = _check_link(link)
     if web:
@@ -104,11 +120,11 @@ def prepare_mailing(
     templates = MailTemplates(project, manifest, settings, columns, shown_list)
 
     attachment, built = (None, None) if link is not None else _attachment(project, issue)
-    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret)
+    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret, signer=signer)
     with Ledger.read(ledger_path, display_path(ledger_path, project.root)) as book:
         served = book.deliveries(issue.number)
         suppressed = SuppressionList(book).all()
-    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built, suppressed)
+    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built, suppressed, retry_uncertain)
     if check_all:
         for partner in mailing.pending:
             composer.texts(partner)
@@ -117,7 +133,7 @@ def prepare_mailing(
 
 def _attachment(project: Project, issue: Issue) -> tuple[Attachment, BuildResult | None]:
     """The PDF to attach, built first when missing or stale (with the build's result, else None)."""
-    pdf_path = output_paths(project, issue)[1]
+    pdf_path = project.output_paths(issue.slug)[1]
     built = build_issue(project, issue.manifest) if pdf_is_stale(project, issue, pdf_path) else None
     attachment = Attachment(issue.publication.mail.attachment_name or pdf_path.name, pdf_path.read_bytes())
     if len(attachment.data) > MAX_ATTACHMENT:
@@ -190,6 +206,6 @@ def pdf_is_stale(project: Project, issue: Issue, pdf_path: Path) -> bool:
     The build cache's test (``build.is_up_to_date``): every file the build reads
     (``Project.sources``), the options and the versions; never file times.
     """
-    from ..build import is_up_to_date
+    from ..press import is_up_to_date
 
     return not is_up_to_date(project, issue.manifest, pdf_path)
