@@ -7,6 +7,7 @@ paragraph separators — must come out of the feed as the text it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from conftest import run
 from dossier.manifest import load_issue
 from dossier.manifest.characters import NOT_XML
 from dossier.project import Project
-from dossier.site.feeds import write_feed, write_sitemap
+from dossier.site.feeds import Listed, write_feed, write_sitemap
 from site_support import SITE_URL, set_site_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -31,6 +32,7 @@ def test_hostile_text_that_validates_gives_well_formed_feed_and_sitemap(mini_pro
     text = manifest.read_text(encoding="utf-8")
     quoted = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
     manifest.write_text(text.replace('subtitle: "Numéro d\'essai : quatre pages"', f'subtitle: "{quoted}"')
+                        .replace("date: 2024-03\n", "date: 2024-03-05\n")  # dated to the day: in the feed
                         .replace("theme: Essais", f'theme: "{quoted}\\x85fin"'), encoding="utf-8")
     set_site_url(mini_project)
     assert run("validate", "1").exit_code == 0
@@ -56,8 +58,9 @@ def test_the_feed_is_well_formed_whatever_the_text(mini_project: Path, tmp_path_
     publication = issue.publication.model_copy(update={"series": text, "publisher": text})
     issue = issue.model_copy(update={"subtitle": text, "practices": [], "publication": publication})
     stage = tmp_path_factory.mktemp("stage")
-    write_feed(stage, SITE_URL, [issue])
-    write_sitemap(stage, SITE_URL, [issue])
+    listed = [Listed(issue, dt.date(2024, 3, 5), 1000)]
+    assert write_feed(stage, SITE_URL, listed)
+    write_sitemap(stage, SITE_URL, listed)
     feed = ET.parse(stage / "feed.xml").getroot()
     ET.parse(stage / "sitemap.xml")
     kept = NOT_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
