@@ -33,7 +33,7 @@ from pathlib import Path
 
 import weasyprint
 
-from dossier.build import build_issue
+from dossier.press import build_issue
 from dossier.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +45,8 @@ spent = {"layout": 0.0, "pdf": 0.0, "layout cpu": 0.0, "pdf cpu": 0.0, "layouts"
 def report():
     print("PROBE " + json.dumps(spent), file=sys.stderr, flush=True)
 def install(each=False, quick_lookup=False):
-    if quick_lookup:  # as the print worker imports WeasyPrint (dossier.pdf's library lookup)
-        import dossier.pdf
+    if quick_lookup:  # as the print worker imports WeasyPrint (dossier.press.pdf's library lookup)
+        import dossier.press.pdf
     import weasyprint, weasyprint.document
     def timed(function, name):
         def wrapper(*args, **kwargs):

@@ -22,7 +22,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from chromium import CHROMIUM, CHROMIUM_ARGS  # bench/chromium.py
-from dossier.build import build_issue
+from dossier.press import build_issue
 from dossier.preview import PreviewServer
 from dossier.project import Project
 from sample import copy_sample  # bench/sample.py

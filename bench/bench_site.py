@@ -24,8 +24,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench_scale import add_photos_to_sample, copy_project, photo
+from bench_scale import add_photos_to_sample, photo
 from chromium import CHROMIUM, CHROMIUM_ARGS  # bench/chromium.py
+from sample import copy_sample  # bench/sample.py
 
 
 def timed(root: Path, *args: str) -> float:
@@ -73,14 +74,15 @@ def phone_bytes(site: Path, scale: int) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--photos", type=int, default=10, help="distinct photos generated, then copied to every card")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         photos = []
-        for n in range(10):
+        for n in range(args.photos):
             photos.append(work / f"source{n}.jpg")
             photo(photos[-1], n)
-        root = copy_project(work / "project")
+        root = copy_sample(work / "project")
         add_photos_to_sample(root, photos)
         first = timed(root, "site")
         unchanged = [timed(root, "site") for _ in range(args.runs)]

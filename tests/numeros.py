@@ -22,7 +22,7 @@ WORDS = tuple(
     "mobilité attractivité coopération relance soutien service public initiative local durable "
     "événement festival marché emploi formation innovation quartier village métropole ensemble".split()
 )
-LONG_CARD_CHARS = 900  # above this a card takes the full width (dossier.render.WIDE_CARD_CHARS)
+LONG_CARD_CHARS = 900  # above this a card takes the full width (dossier.press.render.WIDE_CARD_CHARS)
 
 
 @dataclass(frozen=True)

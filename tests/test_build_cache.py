@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
+
 from conftest import run
-from dossier.build import is_up_to_date
-from dossier.buildcache import CACHE_FILE
+from dossier.press import is_up_to_date
+from dossier.press.cache import CACHE_FILE
 from dossier.project import Project
 
 PDF = "output/dossier-special-03.pdf"
@@ -120,3 +122,61 @@ def test_a_manifest_outside_the_project_is_cached_by_its_full_path(project: Path
         result = run("build", str(manifest))
         assert result.exit_code == 0, result.stderr
         assert ("unchanged" in result.stderr) is unchanged
+
+
+def test_a_change_to_dossiers_own_code_prints_again(project: Path, tmp_path: Path, monkeypatch):
+    """A constant changed in src/dossier/ (the long-card limit) changes the key: `send` never mails an old PDF."""
+    import dossier
+    from dossier.press import cache
+
+    package = tmp_path / "dossier"
+    subprocess.run(["cp", "-r", str(Path(dossier.__file__).parent), str(package)], check=True)
+    monkeypatch.setattr(dossier, "__file__", str(package / "__init__.py"))
+    before = cache._code_digest.__wrapped__()
+    monkeypatch.setattr(cache, "tool_digest", cache.tool_digest.__wrapped__)  # computed anew at each build
+    render = package / "press" / "render.py"
+    render.write_text(render.read_text(encoding="utf-8").replace("WIDE_CARD_CHARS = 900", "WIDE_CARD_CHARS = 901"),
+                      encoding="utf-8")
+    assert cache._code_digest.__wrapped__() != before
+    assert build() == (False, PDF)
+    assert build() == (True, PDF)
+    monkeypatch.setattr(cache, "_code_digest", lambda: "another dossier")
+    assert build() == (False, PDF)
+    assert build() == (True, PDF)
+
+
+def test_an_upgraded_library_prints_again(project: Path, monkeypatch):
+    from dossier.press import cache
+
+    assert any(name.startswith("pydyf-") for name in cache._installed_distributions())
+    assert build() == (False, PDF)
+    upgraded = [name.replace("pydyf-", "pydyf-9") for name in cache._installed_distributions()]
+    monkeypatch.setattr(cache, "tool_digest", cache.tool_digest.__wrapped__)
+    monkeypatch.setattr(cache, "_installed_distributions", lambda: upgraded)
+    assert build() == (False, PDF)
+    assert build() == (True, PDF)
+
+
+def test_a_foreign_template_cache_in_the_project_is_never_loaded(project: Path, tmp_path: Path):
+    """A `.dossier/templates/*.cache` from a copied folder (a pickle that runs code) is not read at all."""
+    marker = tmp_path / "ran"
+    folder = project / ".dossier" / "templates"
+    folder.mkdir(parents=True)
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    import pickle
+
+    for name in ("__jinja2_0123.cache", "truncated.cache"):
+        (folder / name).write_bytes(pickle.dumps(Payload()))
+    (folder / "truncated.cache").write_bytes(b"j2\x00\x00")
+    # The very names Jinja2's FileSystemBytecodeCache gave the print's templates there.
+    templates = project / "templates"
+    for template in templates.rglob("*.j2"):
+        name = template.relative_to(templates).as_posix()
+        key = jinja2.BytecodeCache().get_cache_key(name, os.path.normpath(str(template)))
+        (folder / f"__jinja2_{key}.cache").write_bytes(jinja2.bccache.bc_magic + pickle.dumps(Payload()))
+    assert build() == (False, PDF)
+    assert not marker.exists()

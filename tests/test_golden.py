@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from dossier.manifest.load import load_issue
+from dossier.press.render import render_html
 from dossier.project import Project
-from dossier.render import render_html
 
 GOLDEN = Path(__file__).parent / "golden"
 

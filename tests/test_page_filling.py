@@ -19,11 +19,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from conftest import copy_project
-from dossier.build import output_paths
 from dossier.manifest import load_issue
-from dossier.pdf import Layout, measure_layout
+from dossier.press import measure_draft, render_draft
+from dossier.press.pdf import Layout
 from dossier.project import Project
-from dossier.render import render_html
 from numeros import CardSpec, NumeroSpec, numero_specs, write_numero
 
 MIN_FILL = 0.40
@@ -39,7 +38,7 @@ def lay_out(root: Path, spec: NumeroSpec) -> Layout:
     write_numero(root, spec)
     project = Project(root)
     issue = load_issue(project, project.manifest_for("9"))
-    return measure_layout(project, render_html(project, issue), output_paths(project, issue)[0])
+    return measure_draft(project, render_draft(project, issue))
 
 
 def defects(layout: Layout) -> list[str]:

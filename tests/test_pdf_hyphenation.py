@@ -8,7 +8,7 @@ from pathlib import Path
 import pyphen
 import pytest
 
-from dossier.pdf.hyphenation import load_patterns
+from dossier.press.pdf.hyphenation import load_patterns
 
 DRAFT = '<html lang="fr"><body><p>Attractivité</p><p lang="en">Development</p><p lang="xx-YY">?</p></body></html>'
 WORDS = {"fr": ["attractivité", "territoriale", "développement"], "en": ["development", "communication", "hyphenation"]}
@@ -70,3 +70,20 @@ def test_a_folder_that_cannot_be_made_only_means_parsing(fresh_pyphen: None, tmp
     in_the_way.write_text("a file where the folder would be")
     load_patterns('<p lang="en">x</p>', in_the_way / "cache")
     assert _positions("en") == _expected("en")
+
+
+def test_another_pyphen_never_reads_this_ones_parse(fresh_pyphen: None, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "hyphenation"
+    load_patterns('<p lang="fr">x</p>', cache)
+    (ours,) = cache.glob("*.marshal")
+    assert f"pyphen-{pyphen.__version__}-" in ours.name
+    pyphen.hdcache.clear()
+    monkeypatch.setattr(pyphen, "__version__", "99.0")
+    load_patterns('<p lang="fr">x</p>', cache)
+    assert sorted(path.name for path in cache.glob("*.marshal")) == sorted([ours.name, ours.name.replace(
+        f"pyphen-{pyphen_version(ours.name)}-", "pyphen-99.0-")])
+
+
+def pyphen_version(name: str) -> str:
+    return name.removeprefix("pyphen-").split("-", 1)[0]

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from dossier.pdf.libraries import quick_library_lookup
+from dossier.press.pdf.libraries import quick_library_lookup
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the lookup is Linux's")
 
@@ -34,7 +34,7 @@ def test_the_lookup_answers_from_ldconfig_without_a_compiler(monkeypatch: pytest
 def test_weasyprint_loads_every_library_it_can_use() -> None:
     # In a fresh interpreter: the libraries are looked up once, at WeasyPrint's first import.
     script = (
-        "import dossier.pdf, weasyprint.text.ffi as ffi;"
+        "import dossier.press.pdf, weasyprint.text.ffi as ffi;"
         "print(all(lib is not None for lib in (ffi.gobject, ffi.pango, ffi.harfbuzz, ffi.fontconfig,"
         " ffi.pangoft2, ffi.harfbuzz_subset)))"
     )

@@ -159,7 +159,7 @@ def test_reproducible_and_said_once_without_harfbuzz_subset(mini_project: Path, 
 
     import weasyprint.pdf.fonts
 
-    from dossier.pdf import NO_HARFBUZZ_SUBSET
+    from dossier.press.pdf import NO_HARFBUZZ_SUBSET
 
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

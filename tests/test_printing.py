@@ -17,10 +17,10 @@ import pytest
 from dossier.errors import DossierError
 from dossier.i18n import use
 from dossier.manifest import load_issue
-from dossier.printing import InProcessPrinter, PrintJob
-from dossier.printing.process import WorkerPrinter
+from dossier.press.printing import InProcessPrinter, PrintJob
+from dossier.press.printing.process import WorkerPrinter
+from dossier.press.render import render_html
 from dossier.project import Project
-from dossier.render import render_html
 
 
 def _job(root: Path, **options: object) -> PrintJob:
@@ -86,7 +86,7 @@ def test_a_cold_build_leaves_weasyprint_to_the_worker_and_no_temporary_files(min
     environment, temporary = _cold(tmp_path)
     script = (
         "import sys\n"
-        "from dossier.build import build_issue\n"
+        "from dossier.press import build_issue\n"
         "from dossier.project import Project\n"
         "result = build_issue(Project.find(), '1')\n"
         "print(result.pages, 'weasyprint' in sys.modules)\n"
@@ -105,7 +105,9 @@ def _worker_of(pid: int, timeout: float = 120) -> int:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if pids := children.read_text().split():
+        pids = children.read_text().split()
+        # Once on the job's pipe: just forked, it is not yet (and held then, it never would be).
+        if pids and os.readlink(f"/proc/{pids[0]}/fd/0").startswith("pipe:"):
             return int(pids[0])
         time.sleep(0.01)
     raise AssertionError("the build started no print worker")
@@ -150,3 +152,67 @@ def test_the_command_starts_its_worker_first_and_stops_it_when_nothing_is_printe
         assert done.returncode == 0, done.stderr
         assert ("unchanged" not in done.stderr) is printed, done.stderr
         assert list(temporary.iterdir()) == []  # the worker's folder: used, or not, and removed
+
+
+def _gone(pid: int, timeout: float = 60) -> bool:
+    """Whether process ``pid`` has ended (reaped, or a zombie nobody waits for) within ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in {"Z", "X"}:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _held_build(mini_project: Path, tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str], int, Path]:
+    """A build whose worker is held (SIGSTOP) with its job sent: the build waits on it, however fast this machine."""
+    environment, temporary = _cold(tmp_path)
+    build = subprocess.Popen([sys.executable, "-m", "dossier", "--lang", "en", "build", "1", "--force", *extra],
+                             stderr=subprocess.PIPE, text=True, env=environment, start_new_session=True)
+    worker = _worker_of(build.pid)
+    os.kill(worker, signal.SIGSTOP)
+    _wait_for_the_job(worker)
+    return build, worker, temporary
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_sighup_stops_the_build_and_its_worker_and_leaves_nothing(number: int, mini_project: Path,
+                                                                              tmp_path: Path) -> None:
+    build, worker, temporary = _held_build(mini_project, tmp_path)
+    os.kill(build.pid, number)  # a `timeout`, a closed terminal: to the build alone, not its group
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == 128 + number
+    name = signal.Signals(number).name
+    assert err == f"stopped ({name}): files are written whole or not at all, so nothing was left half-written\n"
+    assert _gone(worker)
+    assert list(temporary.iterdir()) == []
+    assert not (mini_project / "output").exists()
+
+
+def test_a_killed_build_takes_its_worker_and_its_files_with_it(mini_project: Path, tmp_path: Path) -> None:
+    build, worker, temporary = _held_build(mini_project, tmp_path)
+    os.kill(build.pid, signal.SIGKILL)  # nothing of the build runs any more
+    build.wait(timeout=60)
+    os.kill(worker, signal.SIGCONT)  # the kernel's SIGTERM (the build died) waits for the held worker to run
+    assert _gone(worker)
+    assert list(temporary.iterdir()) == []  # the worker removed the folder the build gave it
+    assert not (mini_project / "output").exists()
+
+
+def test_a_print_that_runs_away_is_stopped_by_its_time_budget(mini_project: Path, tmp_path: Path) -> None:
+    os.environ["DOSSIER_PRINT_TIMEOUT"] = "1"  # _cold copies this environment
+    try:
+        build, worker, temporary = _held_build(mini_project, tmp_path)  # held: it never answers
+    finally:
+        del os.environ["DOSSIER_PRINT_TIMEOUT"]
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == 1
+    assert err.startswith("dossier-special-01: the print took more than 1 s and was stopped:"), err
+    assert "DOSSIER_PRINT_TIMEOUT" in err and "Traceback" not in err
+    assert _gone(worker)
+    assert list(temporary.iterdir()) == []
+    assert not (mini_project / "output").exists()

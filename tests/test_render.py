@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from conftest import run
 from dossier.manifest.load import load_issue
 from dossier.manifest.typography import french, render_markdown
+from dossier.press.render import render_html
 from dossier.project import Project
-from dossier.render import render_html
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -12,7 +12,7 @@ import sys
 def main() -> None:
     building = "build" in sys.argv[1:4]  # `dossier build …`, `dossier --lang fr build …`
     if building:
-        from .printing import start_early
+        from .press.printing import start_early
 
         start_early()
     from .cli import main as run

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-import importlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -116,10 +115,9 @@ def translation(language: str) -> gettext.NullTranslations:
 
 
 def use(language: str) -> None:
-    """Speak ``language`` from now on, in this process (click's messages included)."""
+    """Speak ``language`` from now on, in this process (click's messages too, once ``cli.words`` has wired them)."""
     global _current, _current_language
     _current, _current_language = translation(language), normalise(language)
-    _wire_click()
 
 
 def current_language() -> str:
@@ -169,19 +167,3 @@ def publication_language(start: Path | None = None) -> str | None:
                 return None  # the load says what is wrong with the file
             return found[1] if found else None
     return None
-
-
-# click translates its own messages with gettext's default functions, bound in its modules at import.
-_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils", "_termui_impl")
-
-
-def _wire_click() -> None:
-    for name in _CLICK_MODULES:
-        try:
-            module = importlib.import_module(f"click.{name}")
-        except ImportError:  # pragma: no cover - another click version
-            continue
-        if hasattr(module, "_"):
-            module._ = _
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext

@@ -159,16 +159,15 @@ def fake_pdf(root: Path, size: int = 40_000) -> bytes:
 
     So no test waits for a real build; call it after the last change to the sources.
     """
-    from dossier.build import output_paths
-    from dossier.buildcache import hash_inputs, record_build
     from dossier.manifest import load_issue
+    from dossier.press.cache import hash_inputs, record_build
     from dossier.project import Project
 
     data = b"%PDF-1.7\n" + os.urandom(size) + b"\n%%EOF\n"
     project = Project(root)
     manifest = project.manifest_for("3")
     issue = load_issue(project, manifest)
-    html_path, pdf_path = output_paths(project, issue)
+    html_path, pdf_path = project.output_paths(issue.slug)
     html = b"<!DOCTYPE html><title>fake</title>\n"
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_bytes(html)

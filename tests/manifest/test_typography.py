@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO, run
 from dossier.manifest import load_issue
 from dossier.manifest.typography import english, french, render_markdown, typeset
+from dossier.press.render import render_html
 from dossier.project import Project
-from dossier.render import render_html
 
 GOLDEN = REPO / "tests" / "golden" / "readings-typography.txt"
 

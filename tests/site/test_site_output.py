@@ -163,3 +163,13 @@ def test_site_url_must_be_an_https_folder(mini_project: Path, value: str) -> Non
     result = run("site")
     assert result.exit_code == 1
     assert "site_url" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_new_version_of_the_tool_rebuilds_every_numero(mini_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our code or a library (Pillow's WebP, fontTools' subsets) changed: the site's record no longer vouches."""
+    from dossier.press import cache
+
+    assert run("site").exit_code == 0
+    assert "n°1: unchanged" in run("site").stderr
+    monkeypatch.setattr(cache, "tool_digest", lambda: "another dossier")
+    assert "n°1: rebuilt" in run("site").stderr

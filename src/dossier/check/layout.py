@@ -7,20 +7,22 @@ comes from ``Issue.images()``, so back pages and the publisher's logo are checke
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..build import output_paths
 from ..i18n import _
 from ..manifest import FieldPath, Issue
-from ..pdf import Layout, measure_layout
 from ..project import Project
-from ..render import render_html
+
+if TYPE_CHECKING:
+    from ..press.pdf import Layout
+from ..press import measure_draft, render_draft
 
 MIN_DPI = 150
 
 
 def layout_findings(project: Project, issue: Issue) -> Iterator[tuple[FieldPath, str]]:
     """Low-resolution images and cards too long for a page, from one layout of the numéro."""
-    layout = measure_layout(project, render_html(project, issue), output_paths(project, issue)[0])
+    layout = measure_draft(project, render_draft(project, issue))
     yield from _low_resolution(issue, layout)
     yield from _long_cards(layout)
 

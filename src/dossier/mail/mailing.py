@@ -13,12 +13,12 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import BuildResult, build_issue, output_paths
 from ..errors import DossierError, Problem
 from ..files import display_path, format_size
 from ..i18n import _
 from ..manifest.load import load_issue
 from ..manifest.model import Issue, MailSettings
+from ..press import BuildResult, build_issue
 from ..project import Project
 from .compose import Attachment, Composer, Sender, web_edition
 from .ledger import DEFAULT_LEDGER, Delivery, Ledger
@@ -117,7 +117,7 @@ def prepare_mailing(
 
 def _attachment(project: Project, issue: Issue) -> tuple[Attachment, BuildResult | None]:
     """The PDF to attach, built first when missing or stale (with the build's result, else None)."""
-    pdf_path = output_paths(project, issue)[1]
+    pdf_path = project.output_paths(issue.slug)[1]
     built = build_issue(project, issue.manifest) if pdf_is_stale(project, issue, pdf_path) else None
     attachment = Attachment(issue.publication.mail.attachment_name or pdf_path.name, pdf_path.read_bytes())
     if len(attachment.data) > MAX_ATTACHMENT:
@@ -190,6 +190,6 @@ def pdf_is_stale(project: Project, issue: Issue, pdf_path: Path) -> bool:
     The build cache's test (``build.is_up_to_date``): every file the build reads
     (``Project.sources``), the options and the versions; never file times.
     """
-    from ..build import is_up_to_date
+    from ..press import is_up_to_date
 
     return not is_up_to_date(project, issue.manifest, pdf_path)

@@ -20,8 +20,8 @@ from ..errors import DossierError
 from ..files import display_path
 from ..i18n import _
 from ..manifest.model import MailSettings
+from ..press.render import template_environment, template_frame
 from ..project import Project
-from ..render import template_environment, template_frame
 from .partners import Partner
 
 TEMPLATE_FILES = {"subject": "mail/subject.txt.j2", "text": "mail/body.txt.j2", "html": "mail/body.html.j2"}

@@ -13,9 +13,9 @@ The rooms, one way (each imports only those above it):
 - ``watch``: a polling watcher over a list of files, calling back on a change;
 - ``session``: the draft, its errors, its pages and the rebuild/print threads' state (no HTTP);
 - ``documents``: the HTML sent (draft + client, errors, /pages) from ``static/`` files;
-- ``editions``: the newsletter (``/mail``) and the web edition (``/web``), made as
-  ``dossier send`` and ``dossier site`` make them (those features imported on request);
-- ``site``: what a browser may get from a session, the asset allow-list included;
+- ``site``: what a browser may get from a session, the asset allow-list included; the
+  newsletter (``/mail``) and the web edition (``/web``) from one public function of each
+  feature, ``mail.preview.newsletter_preview`` and ``site.preview.web_preview`` (imported on request);
 - ``http``: the server and handler over any ``Site`` (testable with a fake request);
 - ``server``: ``PreviewServer`` and ``serve_preview``, which tie them together.
 

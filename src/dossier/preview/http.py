@@ -31,7 +31,6 @@ from ..errors import DossierError
 from ..i18n import _
 from ..net import is_loopback
 from ..project import ASSET_TYPES
-from .editions import WEB_ASSETS
 from .pages import PAGE_URL
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ class Site(Protocol):
     def draft_document(self) -> bytes: ...
     def pages_document(self) -> bytes: ...
     def edition_document(self, kind: str) -> bytes: ...
-    def web_asset(self, url_path: str) -> bytes | None: ...
+    def web_asset(self, url_path: str) -> tuple[bytes, str] | None: ...
     def page_image(self, draft: str, number: int) -> bytes | None: ...
     def asset_file(self, url_path: str) -> Path | None: ...
     def wait_for_change(self, seen: int, timeout: float) -> tuple[int, dict[str, Any] | None]: ...
@@ -138,8 +137,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(200, site.pages_document(), "text/html; charset=utf-8")
         elif path in ("/mail", "/web"):
             self._send(200, site.edition_document(path[1:]), "text/html; charset=utf-8")
-        elif path in WEB_ASSETS and (body := site.web_asset(path)) is not None:
-            self._send(200, body, WEB_ASSETS[path], cache="no-cache")
+        elif path.startswith("/assets/") and (asset := site.web_asset(path)) is not None:
+            self._send(200, asset[0], asset[1], cache="no-cache")
         elif path == "/events":
             self._stream_events()
         elif path == "/favicon.ico":

@@ -24,15 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build import output_paths
 from ..errors import DossierError
 from ..files import display_path
 from ..i18n import _, decimal, ngettext
 from ..manifest import Issue
 from ..manifest.load import load_issue
-from ..pdf import print_pdf
+from ..press import Draft, print_draft, render_draft
 from ..project import ASSET_TYPES, Project
-from ..render import render_html
 from .pages import PrintedPages, render_page_images
 
 logger = logging.getLogger(__name__)
@@ -129,7 +127,7 @@ class PreviewSession:
         issue = draft_html = None
         try:
             issue = load_issue(self.project, self.manifest)
-            draft_html = render_html(self.project, issue)
+            draft_html = render_draft(self.project, issue).html
             problems: list[str] = []
         except DossierError as exc:
             problems = exc.format_message().splitlines()
@@ -212,7 +210,7 @@ class PreviewSession:
         """Print a draft and render its pages, or say why not."""
         started = time.perf_counter()
         try:
-            printed = print_pdf(self.project, job.html, output_paths(self.project, job.issue)[0])
+            printed = print_draft(self.project, Draft(job.html, self.project.output_paths(job.issue.slug)[0]))
             if not self._is_current(job.draft):
                 return None, None  # superseded while printing: the caller drops it
             images = render_page_images(printed.data, stale=lambda: not self._is_current(job.draft))

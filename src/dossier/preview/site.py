@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import DossierError
 from ..files import display_path
 from ..project import ASSET_TYPES
-from . import documents, editions
+from . import documents
 from .session import PreviewSession
 
 
@@ -46,15 +46,25 @@ class PreviewSite:
             return documents.error_document(problems, draft).encode("utf-8")
         try:
             if kind == "mail":
-                page = editions.newsletter_html(self.session.project, issue)
+                from ..mail.preview import newsletter_preview
+
+                page = newsletter_preview(self.session.project, issue)
             else:
-                page = editions.web_edition_html(self.session.project, issue, self.session.printed_pages())
+                from ..site.preview import PAGE, web_preview
+
+                page = web_preview(self.session.project, issue, self.session.printed_pages(), PAGE)[0].decode("utf-8")
         except DossierError as exc:
             return documents.error_document(exc.format_message().splitlines(), draft).encode("utf-8")
         return documents.inject(page, documents.client(kind, draft)).encode("utf-8")
 
-    def web_asset(self, url_path: str) -> bytes | None:
-        return editions.web_asset(self.session.project, url_path)
+    def web_asset(self, url_path: str) -> tuple[bytes, str] | None:
+        """The web edition's stylesheet or script, with its content type (fonts from /styles/fonts/)."""
+        from ..site.preview import PAGE, web_preview
+
+        issue = self.session.last_good()
+        if url_path == PAGE or issue is None:
+            return None
+        return web_preview(self.session.project, issue, 0, url_path)
 
     def pages_document(self) -> bytes:
         draft = self.session.current()[0]

@@ -41,9 +41,9 @@ class SiteInfo:
 def pdf_for(project: Project, issue: Issue) -> Path:
     """The numéro's PDF in output/, built first unless it is the print of its current sources (the build cache)."""
     # Imported here: an unchanged site never loads WeasyPrint.
-    from ..build import build_issue, is_up_to_date, output_paths
+    from ..press import build_issue, is_up_to_date
 
-    _, pdf_path = output_paths(project, issue)
+    _, pdf_path = project.output_paths(issue.slug)
     if not is_up_to_date(project, issue.manifest, pdf_path):
         pdf_path = build_issue(project, issue.manifest).pdf_path
     return pdf_path

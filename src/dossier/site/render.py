@@ -10,8 +10,8 @@ from __future__ import annotations
 import jinja2
 
 from ..files import format_size_fr
+from ..press.render import render_template, template_environment
 from ..project import Project
-from ..render import render_template, template_environment
 
 
 def site_environment(project: Project) -> jinja2.Environment:

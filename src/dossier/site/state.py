@@ -88,9 +88,12 @@ def edition_hash(project: Project, issue: Issue, digests: Digests, published: fr
     """The hash of everything numéro ``issue``'s web edition is made from.
 
     Its sources (``Project.sources``: manifest, publication.yaml, layout, images), the site's
-    templates and stylesheet, and the numéros published beside it ("(Re)lire" links).
+    templates and stylesheet, the tool that makes it (``press.cache.tool_digest``: our code,
+    Pillow's and fontTools' versions…), and the numéros published beside it ("(Re)lire" links).
     """
-    digest = hashlib.sha256(f"{FORMAT}\0{web_layout_digest()}\0{sorted(published)}\0".encode())
+    from ..press.cache import tool_digest
+
+    digest = hashlib.sha256(f"{FORMAT}\0{web_layout_digest()}\0{tool_digest()}\0{sorted(published)}\0".encode())
     for path in project.sources(issue):
         shown = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
         digest.update(f"{shown}\0{digests(path) if path.is_file() else '-'}\0".encode())

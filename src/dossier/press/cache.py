@@ -3,8 +3,10 @@
 Invariants:
 - A build is unchanged only if all of this holds, else it is done again: the cache file
   parses and has the expected shape; the entry of this manifest and kind of PDF has the same
-  key as now (the options, dossier's and WeasyPrint's versions, the message catalogs, and the path and SHA-256 of
-  every file the last build read, its ``Project.sources``); the layout files are the same list
+  key as now (the options, the SHA-256 of dossier's own installed files (code, package data), the
+  installed distributions and their versions (WeasyPrint, pydyf, Pillow, fontTools, Pyphen… every
+  library that could shape the bytes), the message catalogs, and the path and SHA-256 of every file
+  the last build read, its ``Project.sources``); the layout files are the same list
   as then; the HTML draft and the PDF exist with the SHA-256 recorded when they were written.
   File times are never used: a checkout, a copy or a touch changes nothing.
 - The manifest is not loaded to check: which images a numéro prints is decided by its manifest
@@ -24,20 +26,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
+import sys
+import sysconfig
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .files import OutputError, write_atomically
-from .i18n import LOCALE_DIR
-from .project import Project
+import dossier
+
+from ..files import OutputError, write_atomically
+from ..i18n import LOCALE_DIR
+from ..project import Project
 
 CACHE_FILE = ".dossier/builds.json"
-FORMAT = 1  # bump when an entry's meaning changes: older entries are then ignored
+FORMAT = 2  # bump when an entry's meaning changes: older entries are then ignored
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,9 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
     digest = hashlib.sha256()
     settings = {
         "format": FORMAT,
-        "dossier": __version__,
-        "weasyprint": metadata.version("weasyprint"),
+        # Our own code as installed, and every library's version: a changed constant or an upgraded
+        # pydyf prints again (``__version__`` is the same for every commit).
+        "tool": tool_digest(),
         "draft": draft_date.isoformat() if draft_date else None,
         "archive": archive,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),  # dates the archive's sources and fonts
@@ -89,6 +95,40 @@ def build_key(project: Project, sources: list[str], *, draft_date: dt.date | Non
         digest.update(f"\0{name}\0".encode())
         digest.update(file_digest(path).encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def tool_digest() -> str:
+    """The digest of the tool that makes an output: dossier's own files as installed, every installed library's
+    version, Python's. Part of the key of every cache of outputs (the build's, the site's)."""
+    parts = {"dossier": _code_digest(), "libraries": _installed_distributions(), "python": sys.version}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The SHA-256 of every file of the installed ``dossier`` package (its code, templates and assets)."""
+    digest = hashlib.sha256()
+    package = Path(dossier.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in {".pyc", ".mo"}:
+            digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _installed_distributions() -> list[str]:
+    """Every distribution installed beside dossier's libraries, as ``name-version``: a listing, no metadata read.
+
+    Wider than the libraries that print (an unrelated upgrade prints once more), never narrower;
+    the same in every process of this installation, whatever its import path (a test runner's).
+    """
+    names: set[str] = set()
+    for folder in {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}:
+        with contextlib.suppress(OSError):
+            names.update(item.name for item in os.scandir(folder) if item.name.endswith(".dist-info"))
+    return sorted(names)
 
 
 def _catalogs_digest() -> str:

@@ -1,84 +1,27 @@
-"""The dossier command line: thin click commands, each calling one library function.
+"""The numéro's commands: validate, build, check, new, preview, site, schema.
 
-Every word it prints goes through ``dossier.i18n``; the run's language is chosen before click
-parses the command line (``Commands.main``), so usage errors and ``--help`` are translated too.
+Thin click commands, each calling one library function, imported inside the command: `dossier
+--help` and `dossier validate` must not pay for WeasyPrint, the mail code or the preview server.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from . import __version__, i18n
-from .cli_text import Group, Option, option
-from .errors import printable
-from .files import display_path
-from .i18n import N_, _, ngettext
-from .project import Project
-
-# Each command imports its feature inside the function: `dossier --help` and `dossier validate`
-# must not pay for WeasyPrint, the mail code or the preview server.
-
-def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print a line that may hold text from a manifest or a partner list, terminal controls escaped."""
-    click.echo(printable(message), err=err, nl=nl)
+from .. import i18n
+from ..files import display_path
+from ..i18n import N_, _, ngettext
+from ..project import Project
+from .group import command, echo
+from .words import Float, IntRange, argument, option
 
 
-# What a Ctrl-C left behind, said instead of click's bare "Aborted!".
-_INTERRUPTED = {
-    "send": N_("interrupted (Ctrl-C): every message the server accepted is recorded in the ledger; "
-               "run the same command again to send the rest"),
-}
-_INTERRUPTED_DEFAULT = N_("interrupted (Ctrl-C): files are written whole or not at all, so nothing was left half-written")
-
-
-class Interrupted(click.ClickException):
-    exit_code = 130  # as shells report a command ended by SIGINT
-
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(self.format_message(), err=True, file=file)
-
-
-class _Commands(Group):
-    def main(self, args=None, *posargs, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201 - click's signature
-        # Before click reads anything: its usage errors and every --help are then in the run's language.
-        i18n.use(i18n.choose_language(sys.argv[1:] if args is None else args))
-        return super().main(args, *posargs, **kwargs)
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            message = _INTERRUPTED.get(ctx.invoked_subcommand or "", _INTERRUPTED_DEFAULT)
-            raise Interrupted(_(message)) from None
-
-
-def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value is not None:
-        i18n.use(value)
-
-
-@click.group(
-    cls=_Commands,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help=N_("""Publish the Chaire's numbered "Dossier spécial" from YAML manifests.
-
-    Run it inside the project folder (the one with publication.yaml)."""),
-)
-@click.version_option(__version__, prog_name="dossier", cls=Option, help=N_("Show the version and exit."))
-@option("--lang", type=click.Choice(i18n.available_languages()), metavar="LANG", is_eager=True, expose_value=False,
-        callback=_use_language,
-        help=N_("The language of messages for this run (en, fr); default: DOSSIER_LANG, else publication.yaml's language."))
-def cli() -> None:
-    pass
-
-
-@cli.command(help=N_("Check a numéro's manifest and report every problem. {issue}"))
-@click.argument("issue")
+@command(help=N_("Check a numéro's manifest and report every problem. {issue}"))
+@argument("issue")
 def validate(issue: str) -> None:
-    from .manifest import load_issue
+    from ..manifest import load_issue
 
     project = Project.find()
     manifest = project.manifest_for(issue)
@@ -95,14 +38,14 @@ def validate(issue: str) -> None:
     ))
 
 
-@cli.command(help=N_("Build a numéro's PDF and HTML draft into output/. {issue}"))
-@click.argument("issue")
+@command(help=N_("Build a numéro's PDF and HTML draft into output/. {issue}"))
+@argument("issue")
 @option("--strict", is_flag=True, help=N_("Treat WeasyPrint warnings as errors."))
 @option("--draft", is_flag=True, help=N_('Mark every page "Brouillon" with today\'s date.'))
 @option("--pdf-a", "archive", is_flag=True, help=N_("Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."))
 @option("--force", is_flag=True, help=N_("Print even if nothing changed since the last build."))
 def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> None:
-    from .build import build_issue
+    from ..press import build_issue
 
     project = Project.find()
     result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force)
@@ -120,13 +63,13 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> 
     echo(display_path(result.pdf_path, Path.cwd()))
 
 
-@cli.command(help=N_("Serve a live preview of a numéro: the HTML draft, reloaded on every save, and its printed pages. {issue}"))
-@click.argument("issue")
+@command(help=N_("Serve a live preview of a numéro: the HTML draft, reloaded on every save, and its printed pages. {issue}"))
+@argument("issue")
 @option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on (loopback: this machine only)."))
-@option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help=N_("Port; 0 picks a free one."))
+@option("--port", default=8000, show_default=True, type=IntRange(0, 65535), help=N_("Port; 0 picks a free one."))
 @option("--open", "open_browser", is_flag=True, help=N_("Open the preview in the web browser."))
 def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
-    from .preview import serve_preview
+    from ..preview import serve_preview
 
     project = Project.find()
     serve_preview(
@@ -134,16 +77,16 @@ def preview(issue: str, host: str, port: int, open_browser: bool) -> None:
     )
 
 
-@cli.command(help=N_("""Write the static site: the archive of numéros, each numéro's web edition and PDF, feed.xml, sitemap.xml.
+@command(help=N_("""Write the static site: the archive of numéros, each numéro's web edition and PDF, feed.xml, sitemap.xml.
 
     ISSUE… are the numéros to publish (default: every numéro in issues/), as folders,
     manifests or numbers. The site goes to output/site/ (or --output DIR), written whole or
     not at all; a numéro whose files did not change is not rebuilt. Prints the site's folder."""))
-@click.argument("issues", nargs=-1)
+@argument("issues", nargs=-1)
 @option("--output", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
         help=N_("Write the site to DIR instead of output/site/."))
 def site(issues: tuple[str, ...], output: Path | None) -> None:
-    from .site import build_site
+    from ..site import build_site
 
     project = Project.find()
     report = build_site(project, issues, output)
@@ -152,12 +95,12 @@ def site(issues: tuple[str, ...], output: Path | None) -> None:
     echo(display_path(report.folder, Path.cwd()))
 
 
-@cli.command(help=N_("Check a numéro beyond validation: links, duplicates, alt texts, image resolution, card length. {issue}"))
-@click.argument("issue")
+@command(help=N_("Check a numéro beyond validation: links, duplicates, alt texts, image resolution, card length. {issue}"))
+@argument("issue")
 @option("--online", is_flag=True, help=N_("Also reach every link (a day's cache in .dossier/links.json)."))
-@option("--timeout", default=10.0, show_default=True, help=N_("Seconds to wait for each link with --online."))
+@option("--timeout", type=Float(), default=10.0, show_default=True, help=N_("Seconds to wait for each link with --online."))
 def check(issue: str, online: bool, timeout: float) -> None:
-    from .check import check_issue
+    from ..check import check_issue
 
     project = Project.find()
     findings = check_issue(project, issue, online=online, timeout=timeout)
@@ -168,15 +111,15 @@ def check(issue: str, online: bool, timeout: float) -> None:
         raise SystemExit(1)
 
 
-@cli.command(help=N_("""Start a new numéro: issues/NN/issue.yaml, ready to fill in and valid as it is.
+@command(help=N_("""Start a new numéro: issues/NN/issue.yaml, ready to fill in and valid as it is.
 
     It lists the numéros already in issues/ (and the ones they list) in "(Re)lire", keeps the
     themes, title and back pages of the numéro before it, and marks what to write with
     "À compléter". It never overwrites a numéro. Prints the new manifest's path."""))
-@option("--number", type=click.IntRange(min=1), metavar="N",
+@option("--number", type=IntRange(min=1), metavar="N",
         help=N_("The new numéro's number (default: the highest in issues/ plus one)."))
 def new(number: int | None) -> None:
-    from .scaffold import new_issue
+    from ..scaffold import new_issue
 
     project = Project.find()
     scaffold = new_issue(project, number)
@@ -186,7 +129,7 @@ def new(number: int | None) -> None:
     echo(display_path(scaffold.manifest, Path.cwd()))
 
 
-@cli.command(help=N_("""Print the manifest's JSON Schema, generated from the model that validates manifests.
+@command(help=N_("""Print the manifest's JSON Schema, generated from the model that validates manifests.
 
     Editors use it for completion, help and inline errors: a manifest names it on its first
     line (# yaml-language-server: $schema=../../schema/issue.schema.json). Its descriptions
@@ -196,18 +139,10 @@ def new(number: int | None) -> None:
 @option("--lang", "language", type=click.Choice(i18n.available_languages()), metavar="LANG",
         help=N_("The language of the descriptions (en, fr); default: the publication's language."))
 def schema(output: Path | None, language: str | None) -> None:
-    from .manifest.schema import schema_text, write_schema
+    from ..manifest.schema import schema_text, write_schema
 
     language = language or i18n.publication_language() or i18n.DEFAULT_LANGUAGE
     if output is None:
         echo(schema_text(language), nl=False)
     else:
         echo(display_path(write_schema(output, language), Path.cwd()))
-
-
-# The mailing's commands live in cli_mail; importing it adds them to the group.
-from . import cli_mail  # noqa: E402, F401
-
-
-def main() -> None:
-    cli(prog_name="dossier")

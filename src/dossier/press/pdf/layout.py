@@ -9,8 +9,8 @@ from pathlib import Path
 
 import weasyprint
 
-from ..i18n import N_, _
-from ..project import Project
+from ...i18n import N_, _
+from ...project import Project
 from .fetch import PROJECT_URL, ProjectFetcher, base_url
 from .hyphenation import CACHE as HYPHENATION_CACHE
 from .hyphenation import load_patterns

@@ -1,6 +1,6 @@
 """The mailing's commands: send, and the suppression list (unsubscribe, resubscribe, suppressed, inbox).
 
-Thin click commands on the ``dossier`` group of ``cli``, each importing its feature inside itself.
+Thin click commands, each importing its feature inside itself; ``dossier.cli`` adds them to the group.
 """
 
 from __future__ import annotations
@@ -10,21 +10,21 @@ from pathlib import Path
 
 import click
 
-from .cli import cli, echo
-from .cli_text import option
-from .files import display_path
-from .i18n import N_, _, ngettext
-from .project import Project
+from ..files import display_path
+from ..i18n import N_, _, ngettext
+from ..project import Project
+from .group import command, echo
+from .words import IntRange, argument, option
 
 
-@cli.command(help=N_("""Mail a numéro to the partners, once each. {issue}
+@command(help=N_("""Mail a numéro to the partners, once each. {issue}
 
     Without --send it is a dry run: each message is written to output/mail-NN/ as an .eml
     file and nothing is sent. --send sends to every partner the delivery ledger does not
     list as served (run it again after an interruption: it sends only the rest). The SMTP
     server comes from DOSSIER_SMTP_HOST, _PORT, _SECURITY (starttls, ssl, none), _USER and
     _PASSWORD."""))
-@click.argument("issue")
+@argument("issue")
 @option("--partners", "partners_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help=N_("The partner list: a spreadsheet (.xlsx, .ods or .csv, a header row with a column of addresses) or a "
                 "YAML list."))
@@ -33,16 +33,16 @@ from .project import Project
 @option("--link", metavar="URL", help=N_("Send this address of the PDF instead of attaching the PDF."))
 @option("--web", is_flag=True,
         help=N_("Attach nothing: the links go to the web edition at publication.yaml's site_url (dossier site)."))
-@option("--rate", type=click.IntRange(min=1), metavar="N", help=N_("Send at most N messages a minute."))
-@option("--limit", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+@option("--rate", type=IntRange(min=1), metavar="N", help=N_("Send at most N messages a minute."))
+@option("--limit", type=IntRange(min=1), default=100, show_default=True, metavar="N",
         help=N_("Dry run: write the first N messages (all of them are checked)."))
 @option("--status", is_flag=True, help=N_("Show who was sent the numéro, who failed and who is pending."))
 @option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
         help=N_("The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite)."))
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
          web: bool, rate: int | None, limit: int, status: bool, ledger: Path | None) -> None:
-    from .mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
-    from .mail.server import server_for
+    from ..mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
+    from ..mail.server import server_for
 
     if really_send + bool(test_address) + status > 1:
         raise click.UsageError(_("choose one of --send, --test and --status"))
@@ -81,40 +81,40 @@ ledger_option = option(
 )
 
 
-@cli.command(help=N_("""Put addresses on the suppression list: no numéro will be sent to them, whatever a partner list says.
+@command(help=N_("""Put addresses on the suppression list: no numéro will be sent to them, whatever a partner list says.
 
     Give the addresses, or --file LIST (a .csv or .yaml list, as for dossier send --partners)."""))
-@click.argument("addresses", nargs=-1, metavar="[ADDRESS]...")
+@argument("addresses", nargs=-1, metavar="[ADDRESS]...")
 @option("--file", "list_file", metavar="LIST", type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help=N_("A list of addresses to unsubscribe: a spreadsheet (.xlsx, .ods, .csv) with a column of addresses, or a "
                 "YAML list."))
 @option("--reason", metavar="TEXT", help=N_("Why, for the record (e.g. 'asked by phone')."))
 @ledger_option
 def unsubscribe(addresses: tuple[str, ...], list_file: Path | None, reason: str | None, ledger: Path | None) -> None:
-    from .mail.manage import unsubscribe as suppress_addresses
+    from ..mail.manage import unsubscribe as suppress_addresses
 
     echo("\n".join(suppress_addresses(Project.find(), addresses, list_file, reason=reason, ledger=ledger)))
 
 
-@cli.command(help=N_("Take an address off the suppression list again: later numéros are sent to it (the act is logged)."))
-@click.argument("address")
+@command(help=N_("Take an address off the suppression list again: later numéros are sent to it (the act is logged)."))
+@argument("address")
 @ledger_option
 def resubscribe(address: str, ledger: Path | None) -> None:
-    from .mail.manage import resubscribe as resubscribe_address
+    from ..mail.manage import resubscribe as resubscribe_address
 
     echo(resubscribe_address(Project.find(), address, ledger=ledger))
 
 
-@cli.command(help=N_("List the suppression list: address, why, when and where it came from."))
+@command(help=N_("List the suppression list: address, why, when and where it came from."))
 @option("--csv", "as_csv", is_flag=True, help=N_("Print CSV (with an email column: dossier unsubscribe --file reads it)."))
 @ledger_option
 def suppressed(as_csv: bool, ledger: Path | None) -> None:
-    from .mail.manage import suppressed as suppression_list
+    from ..mail.manage import suppressed as suppression_list
 
     echo(suppression_list(Project.find(), as_csv=as_csv, ledger=ledger))
 
 
-@cli.command(help=N_("""Read the Chaire's mailbox and update the suppression list: unsubscribe requests and bounces.
+@command(help=N_("""Read the Chaire's mailbox and update the suppression list: unsubscribe requests and bounces.
 
     The mailbox is --mbox FILE, --maildir DIR, or IMAP: DOSSIER_IMAP_HOST, _PORT, _SECURITY (ssl,
     starttls, none), _USER and _PASSWORD, and --folder. It is only read unless --mark. Prints what
@@ -131,7 +131,7 @@ def suppressed(as_csv: bool, ledger: Path | None) -> None:
 @ledger_option
 def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, partners_files: tuple[Path, ...],
           ledger: Path | None) -> None:
-    from .mail.inbox import read_inbox
+    from ..mail.inbox import read_inbox
 
     report = read_inbox(Project.find(), mbox=mbox, maildir=maildir, folder=folder, mark=mark,
                         partners_files=partners_files, ledger=ledger)

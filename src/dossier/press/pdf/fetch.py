@@ -12,8 +12,8 @@ from typing import NoReturn
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..i18n import _
-from ..project import ASSET_TYPES, Project
+from ...i18n import _
+from ...project import ASSET_TYPES, Project
 
 # A fixed base URL mapped to the project folder: the PDF does not depend on where
 # the project is checked out (WeasyPrint names images after their URL).

@@ -25,39 +25,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 # Little else is imported here: ``dossier`` imports this package first thing, to start a build's worker.
+from ..printed import PrintedPdf, SourceFile
+
 if TYPE_CHECKING:
-    from ..project import Project
+    from ...project import Project
     from .process import WorkerPrinter
 
 
 def _current_language() -> str:
-    from ..i18n import current_language
+    from ...i18n import current_language
 
     return current_language()
 
 
 @dataclass(frozen=True)
-class SourceFile:
-    """A file embedded in the PDF as its source (PDF/A-3 allows any file)."""
-
-    name: str
-    data: bytes
-    description: str
-    modified: dt.datetime
-
-
-@dataclass
-class PrintedPdf:
-    data: bytes
-    pages: int
-    warnings: list[str]
-    layout_seconds: float
-    write_seconds: float
-
-
-@dataclass(frozen=True)
 class PrintJob:
-    """What ``dossier.pdf.print_pdf`` is given, and the language its messages speak."""
+    """What ``press.pdf.print_pdf`` is given, and the language its messages speak."""
 
     project: Project
     html: str

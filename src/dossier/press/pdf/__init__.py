@@ -18,10 +18,10 @@ from .libraries import quick_library_lookup
 with quick_library_lookup():
     import weasyprint
 
-from ..errors import DossierError
-from ..i18n import _
-from ..printing import PrintedPdf, SourceFile
-from ..project import Project
+from ...errors import DossierError
+from ...i18n import _
+from ...project import Project
+from ..printed import PrintedPdf, SourceFile
 from .fetch import PROJECT_URL, ProjectFetcher
 from .layout import ACCESSIBLE, ARCHIVE, NO_HARFBUZZ_SUBSET, render_document, weasyprint_warnings
 from .measure import Layout, PrintedElement, PrintedImage, PrintedPage, measure_layout

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from weasyprint.formatting_structure import boxes
 
-from ..errors import DossierError
-from ..project import Project
+from ...errors import DossierError
+from ...project import Project
 from .fetch import PROJECT_URL, ProjectFetcher, base_url
 from .layout import render_document, weasyprint_warnings
 

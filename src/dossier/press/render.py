@@ -8,27 +8,25 @@ catalog, not new templates. Translations are plain text: autoescaping applies to
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gettext
 import posixpath
 import sys
+import types
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
 
-from .errors import DossierError
-from .files import display_path
-from .i18n import DEFAULT_LANGUAGE, _, translation
-from .manifest.model import Initiative, Issue, french_date
-from .manifest.typography import french, render_markdown, render_markdown_inline
-from .project import Project
-from .weblinks import back_issue_url
+from ..errors import DossierError
+from ..files import display_path
+from ..i18n import DEFAULT_LANGUAGE, _, translation
+from ..manifest.model import Initiative, Issue, french_date
+from ..manifest.typography import french, render_markdown, render_markdown_inline
+from ..project import Project
+from ..weblinks import back_issue_url
 
 MAIN_TEMPLATE = "dossier.html.j2"
-# Compiled templates, reused by the next process (Jinja2 checks each one against its source's hash).
-TEMPLATE_CACHE = ".dossier/templates"
 # Above this many characters of text, a card takes the full width (about half a page).
 WIDE_CARD_CHARS = 900
 CARDS_PER_ROW = 2  # the .cards grid's columns
@@ -50,29 +48,34 @@ def card_runs(initiatives: list[Initiative]) -> list[tuple[bool, list[tuple[int,
     return runs
 
 
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Jinja2's cache of compiled templates, silent when it cannot write (a read-only project)."""
+# Compiled templates of this process, by the environment's options, the template and its source's hash.
+# Kept in memory only: a compiled template is code, and a file in the project folder could be anyone's
+# (a copied or shared folder); compiling is off a build's critical path (the print worker is importing
+# WeasyPrint meanwhile), and the preview, which renders on every save, keeps these for its lifetime.
+_COMPILED: dict[tuple[bool, str, str], types.CodeType] = {}
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja2's bytecode cache in this process's memory, apart by ``autoescape`` (the code differs)."""
+
+    def __init__(self, autoescape: bool) -> None:
+        self._autoescape = autoescape
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = _COMPILED.get((self._autoescape, bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def _template_cache(project: Project) -> jinja2.BytecodeCache | None:
-    """Compiling the templates is most of rendering's time; a cache makes it a few milliseconds."""
-    folder = project.root / TEMPLATE_CACHE
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _TemplateCache(str(folder))
+        if bucket.code is not None:
+            _COMPILED[(self._autoescape, bucket.key, bucket.checksum)] = bucket.code
 
 
 def template_environment(project: Project, *, autoescape: bool = True) -> jinja2.Environment:
     """The Jinja2 environment of the project's templates/, strict about undefined names."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(project.templates_dir),
-        bytecode_cache=_template_cache(project),
+        bytecode_cache=_CompiledTemplates(autoescape),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -4,8 +4,8 @@ WeasyPrint hyphenates each language with Pyphen, which parses the language's pat
 first time a process asks: 57 ms for English, 12 ms for French, in every build. Parsed once,
 they load from a ``marshal`` file in 5 and 2 ms.
 
-Invariants: a cache file is named by the SHA-256 of the dictionary it was made from, so a
-new Pyphen never reads an old parse; a file that does not hold exactly what Pyphen built
+Invariants: a cache file is named by Pyphen's version and the SHA-256 of the dictionary it was made
+from, so a new Pyphen never reads an old parse; a file that does not hold exactly what Pyphen built
 (damaged, truncated, written by someone else) is ignored and replaced, never trusted; a
 folder that cannot be written only means parsing again. ``marshal`` builds data, it runs
 nothing.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyphen
 
-from ..files import OutputError, write_atomically
+from ...files import OutputError, write_atomically
 
 # The languages a draft's text is in: its root's and every element's lang attribute.
 _LANG_ATTRIBUTE = re.compile(r'\blang="([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"')
@@ -44,7 +44,9 @@ def load_patterns(html: str, cache: Path) -> None:
 
 def _load(dictionary: Path, cache: Path) -> pyphen.HyphDict:
     data = dictionary.read_bytes()
-    cached = cache / f"{hashlib.sha256(data).hexdigest()[:32]}.marshal"
+    # Named by Pyphen's version as well as the dictionary: a Pyphen that parses differently never reads our parse.
+    version = re.sub(r"[^0-9A-Za-z.]", "_", getattr(pyphen, "__version__", "unknown"))
+    cached = cache / f"pyphen-{version}-{hashlib.sha256(data).hexdigest()[:32]}.marshal"
     with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
         patterns, maxlen = marshal.loads(cached.read_bytes())
         if _well_formed(patterns, maxlen):

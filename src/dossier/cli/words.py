@@ -9,10 +9,11 @@ A help text with ``{issue}`` gets the sentence that says what ISSUE may be.
 from __future__ import annotations
 
 import functools
+import importlib
 
 import click
 
-from .i18n import N_, Nn_, _
+from ..i18n import N_, Nn_, _, ngettext
 
 ISSUE_HELP = N_("ISSUE is a numéro's folder (issues/03), its manifest file, or its number (3).")
 
@@ -62,20 +63,84 @@ class TranslatedHelpOption:
 HELP_OPTION = N_("Show this message and exit.")
 
 
-class Command(TranslatedHelpOption, TranslatedHelp, click.Command):
+# The names that usage lines and help give to arguments and values, as click or our commands write them.
+METAVARS = (
+    N_("[OPTIONS]"), N_("COMMAND [ARGS]..."), N_("ISSUE"), N_("[ISSUES]..."), N_("ADDRESS"), N_("[ADDRESS]..."),
+    N_("FILE"), N_("DIR"), N_("PATH"), N_("LIST"), N_("TEXT"), N_("LANG"), N_("URL"), N_("N"), N_("INTEGER RANGE"),
+    N_("FLOAT"), N_("INTEGER"),
+)
+
+
+class TranslatedUsage:
+    """A command's usage line in the run's language: ``[OPTIONS]`` and, for a group, ``COMMAND [ARGS]...``."""
+
+    @property
+    def options_metavar(self) -> str:
+        return _("[OPTIONS]")
+
+    @options_metavar.setter
+    def options_metavar(self, value: str | None) -> None:
+        pass  # always click's default, translated
+
+    @property
+    def subcommand_metavar(self) -> str:
+        return _("COMMAND [ARGS]...")
+
+    @subcommand_metavar.setter
+    def subcommand_metavar(self, value: str | None) -> None:
+        pass
+
+
+class TranslatedMetavar:
+    """An argument's or option's value name (``ISSUE``, ``FILE``) in the run's language."""
+
+    def make_metavar(self, *args: object, **kwargs: object) -> str:
+        return _(super().make_metavar(*args, **kwargs))  # type: ignore[misc]
+
+
+class Command(TranslatedUsage, TranslatedHelpOption, TranslatedHelp, click.Command):
     context_class = Context
 
 
-class Group(TranslatedHelpOption, TranslatedHelp, click.Group):
+class Group(TranslatedUsage, TranslatedHelpOption, TranslatedHelp, click.Group):
     command_class = Command
     context_class = Context
 
 
-class Option(TranslatedHelp, click.Option):
+class Option(TranslatedMetavar, TranslatedHelp, click.Option):
     pass
 
 
+class Argument(TranslatedMetavar, click.Argument):
+    pass
+
+
+class IntRange(click.IntRange):
+    """click's whole-number range, named in the run's language in its errors."""
+
+    @property
+    def name(self) -> str:
+        return _("integer range")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        pass
+
+
+class Float(click.types.FloatParamType):
+    """click's decimal number, named in the run's language in its errors."""
+
+    @property
+    def name(self) -> str:
+        return _("float")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        pass
+
+
 option = functools.partial(click.option, cls=Option)
+argument = functools.partial(click.argument, cls=Argument)
 
 
 # click's messages that this CLI can show, as click writes them (its gettext calls find them
@@ -119,3 +184,23 @@ CLICK_MESSAGES = (
     Nn_("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
     Nn_("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
 )
+
+
+# click translates its own messages with gettext's functions, bound in its modules at import
+# (``from gettext import gettext as _``). No public hook exists: ``wire_click`` rebinds them to
+# ours, which read the run's language at each call. click is pinned by the lock, and the tests
+# run the French CLI to catch an upgrade that moves a message (tests/test_i18n.py).
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils", "_termui_impl")
+
+
+def wire_click() -> None:
+    """Make click speak the run's language (``dossier.i18n``): once per process is enough."""
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except ImportError:  # pragma: no cover - another click version
+            continue
+        if hasattr(module, "_"):
+            module._ = _
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .buildcache import cached_build, hash_inputs, record_build
-from .files import write_all_atomically
-from .i18n import N_, translation
-from .project import Project
+from ..files import write_all_atomically
+from ..i18n import N_, translation
+from ..project import Project
+from .cache import cached_build, hash_inputs, record_build
 
 if TYPE_CHECKING:
-    from .manifest.model import Issue
+    from ..manifest.model import Issue
     from .printing import Printer
 
 
@@ -47,12 +47,6 @@ def is_up_to_date(project: Project, issue_ref: str | Path, pdf_path: Path) -> bo
     """
     cached = cached_build(project, project.manifest_for(issue_ref))
     return cached is not None and cached.pdf_path.resolve() == Path(pdf_path).resolve()
-
-
-def output_paths(project: Project, issue: Issue, *, archive: bool = False) -> tuple[Path, Path]:
-    """Where a numéro's HTML draft and PDF go (the archive copy has a name of its own)."""
-    pdf_name = f"{issue.slug}-pdfa.pdf" if archive else f"{issue.slug}.pdf"
-    return project.output_dir / f"{issue.slug}.html", project.output_dir / pdf_name
 
 
 def _source_date(issue: Issue) -> dt.datetime:
@@ -101,14 +95,14 @@ def build_issue(
 def _build(project: Project, manifest: Path, printer: Printer, started: float, *,
            draft_date: dt.date | None, strict: bool, archive: bool) -> BuildResult:
     # Imported here, not above: an unchanged build must not pay for them.
-    from .manifest.load import load_issue
+    from ..manifest.load import load_issue
     from .printing import PrintJob, SourceFile
     from .render import render_html
 
     issue = load_issue(project, manifest)
     inputs = hash_inputs(project, project.sources(issue), draft_date=draft_date, archive=archive)
     loaded = time.perf_counter()
-    html_path, pdf_path = output_paths(project, issue, archive=archive)
+    html_path, pdf_path = project.output_paths(issue.slug, archive=archive)
     html = render_html(project, issue, draft_date=draft_date)
     rendered = time.perf_counter()
     sources = []
