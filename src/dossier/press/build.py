@@ -102,7 +102,7 @@ def _build(project: Project, manifest: Path, printer: Printer, started: float, *
     issue = load_issue(project, manifest)
     inputs = hash_inputs(project, project.sources(issue), draft_date=draft_date, archive=archive)
     loaded = time.perf_counter()
-    html_path, pdf_path = project.output_paths(issue.slug, archive=archive)
+    html_path, pdf_path = project.output_paths(issue.slug, archive=archive, draft=draft_date is not None)
     html = render_html(project, issue, draft_date=draft_date)
     rendered = time.perf_counter()
     sources = []
@@ -122,7 +122,7 @@ def _build(project: Project, manifest: Path, printer: Printer, started: float, *
     # Both or neither: a PDF never stands beside the draft of another version.
     write_all_atomically([(html_path, html_bytes), (pdf_path, printed.data)])
     record_build(project, manifest, inputs, {html_path: html_bytes, pdf_path: printed.data},
-                 pages=printed.pages, warnings=printed.warnings, archive=archive)
+                 pages=printed.pages, warnings=printed.warnings, archive=archive, draft=draft_date is not None)
     finished = time.perf_counter()
     return BuildResult(
         issue=issue,
