@@ -46,7 +46,8 @@ def english_pieces() -> frozenset[str]:
 
 def english_left(output: str) -> list[str]:
     """The English pieces found in ``output`` (words compared whole, never inside an address or a file name)."""
-    flat = " ".join(_WORD.findall(output.replace("’", "'")))
-    found = [piece for piece in english_pieces()
-             if re.search(r"(?<![\w@./-])" + re.escape(piece) + r"(?![\w@/-])", flat)]
+    # Words alone; a token that is not a plain word (--partners, a@example.org, output/mail-01) stands apart.
+    tokens = re.findall(r"[\w'@./-]+", output.replace("’", "'"))
+    flat = " ".join(token if _WORD.fullmatch(token) else "§" for token in tokens)
+    found = [piece for piece in english_pieces() if re.search(r"(?<![\w'])" + re.escape(piece) + r"(?![\w'])", flat)]
     return sorted(found + [literal for literal in EXTRA_LITERALS if literal in output])

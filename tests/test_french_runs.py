@@ -68,7 +68,7 @@ def server(monkeypatch: pytest.MonkeyPatch):
 
 
 PARTNERS = [["Civilité", "Prénom", "Nom", "Adresse e-mail", "Structure"],
-            ["Mme", "Jeanne", "Martin", "jeanne.martin@example.org", "Ville d'Exemple"],
+            ["Mme", "Jeanne", "Martin", "jeanne.martin@example.org", "Ville d’Exemple"],
             ["", "Paul", "Durand", "paul.durand@example.net", "Région Fictive"]]
 
 
@@ -109,7 +109,7 @@ def test_the_mailing_commands_in_french(mini_project: Path, server: SmtpTestServ
     paul = sent["paul.durand@example.net"]
     mbox = write_mbox(mini_project / "boite.mbox", [
         reply("Paul Durand <paul.durand@example.net>", "contact@example.org", "Re: " + str(paul["Subject"]),
-              "Merci de me retirer de la liste, je ne souhaite plus recevoir ces envois.",
+              "Bonjour, je souhaite ne plus recevoir ces dossiers : désinscription, s’il vous plaît.",
               message_id="<reponse-1@example.net>", extra=f"In-Reply-To: {paul['Message-ID']}"),
         reply("Quelqu'un <quelqu.un@example.com>", "contact@example.org", "Question", "Bonjour, une question.",
               message_id="<question-1@example.com>"),

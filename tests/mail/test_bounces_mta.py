@@ -39,7 +39,7 @@ def test_a_real_dsn_suppresses_the_unknown_address(project: Path, exim: Exim, se
     (project / "fake-partners.csv").write_text("email\njean.dupont@example.org\nnobody-here@example.org\n",
                                                encoding="utf-8")
     fake_pdf(project)
-    sent = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    sent = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     assert sent.exit_code == 0, sent.output  # the server takes both: it finds out later that one has no mailbox
 
     # Two messages in, one DSN out: three deliveries completed.

@@ -54,10 +54,10 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     (project / "fake-partners-early.csv").write_text(f"email\n{soft}\n", encoding="utf-8")
     for number in ("1", "2"):
         assert run("new", "--number", number).exit_code == 0
-        sent = run("send", number, "--partners", "fake-partners-early.csv", "--link", LINK, "--send")
+        sent = run("send", number, "--partners", "fake-partners-early.csv", "--link", LINK, "--send", "--yes")
         assert sent.exit_code == 0, sent.output
     fake_pdf(project)
-    sent = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    sent = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     assert sent.exit_code == 0, sent.output
     assert server.handler.to()[2:] == partners
     by_address = {m.rcpt_tos[0]: m for m in server.handler.received[2:]}
@@ -111,7 +111,7 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     assert second.stdout.splitlines()[-2].startswith("inbox: 12 messages read from inbox.mbox: 9 already read, ")
 
     assert run("new").stdout == "issues/04/issue.yaml\n"
-    fourth = run("send", "4", "--partners", "fake-partners.csv", "--link", LINK, "--send")
+    fourth = run("send", "4", "--partners", "fake-partners.csv", "--link", LINK, "--send", "--yes")
     assert fourth.exit_code == 0, fourth.output
     gone = {unsub_own, unsub_other, unsub_plain, hard_1, hard_2, soft}
     assert server.handler.to()[22:] == [p for p in partners if p not in gone]

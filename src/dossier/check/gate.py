@@ -39,7 +39,7 @@ class NotReady(DossierError):
             lines.append(ngettext("n°{number} is not ready to go out: {count} thing to correct",
                                   "n°{number} is not ready to go out: {count} things to correct",
                                   count).format(number=readiness.number, count=count))
-        lines[-1] += "; " + outcome
+        lines[-1] = _("{summary}; {outcome}").format(summary=lines[-1], outcome=outcome)
         super().__init__("\n".join(lines))
 
 

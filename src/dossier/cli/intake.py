@@ -14,7 +14,19 @@ from ..project import Project
 from .group import command, echo
 from .words import argument, option
 
-KINDS = ("initiatives", "resources", "readings")
+# The value names this command's help shows, for the catalog (words.TranslatedMetavar translates them).
+METAVARS = (N_("KIND"), N_("NAME"), N_("HEADER=FIELD"))
+# The kinds of rows, as typed: the French names work too.
+KINDS = {"initiatives": "initiatives", "resources": "resources", "readings": "readings",
+         "ressources": "resources", "lectures": "readings"}
+
+
+def _kind(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.strip().lower() not in KINDS:
+        raise click.BadParameter(_("'{value}': write initiatives, ressources or lectures").format(value=value), ctx, param)
+    return KINDS[value.strip().lower()]
 
 
 def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -40,7 +52,8 @@ def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     with --write it adds it to the manifest, every other line kept, comments included."""))
 @argument("issue")
 @argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@option("--kind", type=click.Choice(KINDS), help=N_("What the rows are (default: told by the columns)."))
+@option("--kind", metavar="KIND", callback=_kind,
+        help=N_("What the rows are: initiatives, resources or readings (default: told by the columns)."))
 @option("--sheet", metavar="NAME", help=N_("The sheet to read (default: the workbook's first visible sheet)."))
 @option("--theme", metavar="NAME", help=N_("The theme of rows that name none (initiatives, readings)."))
 @option("--mapping", "mapping", metavar="HEADER=FIELD", multiple=True, callback=_mapping,
