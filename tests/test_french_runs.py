@@ -25,6 +25,7 @@ SECRET = "french-runs-secret-0123456789abcdef"
 _VARYING = [
     (re.compile(r"\d{1,2} \w+ \d{4} à \d\d h \d\d"), "<date>"),  # a recorded moment, in local time
     (re.compile(r"\b\d+(?:,\d+)? s\b"), "… s"),
+    (re.compile(r"\b\d+/min\b"), "…/min"),
     (re.compile(r"\b\d+(?:,\d+)? (?:Ko|Mo)\b"), "… Ko"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
     (re.compile(r"<[^<>@\s]+@[^<>\s]+>"), "<message-id>"),

@@ -107,3 +107,13 @@ def test_send_says_what_it_will_do_and_waits_for_the_number(mini_project: Path, 
     assert summary and summary[0].startswith("n°1 → 1 partner, 1 on the suppression list, attachment ")
     assert "subject «\u202f" in summary[0]
     assert [m.rcpt_tos for m in server.handler.received] == [["jeanne@example.org"]]
+
+
+def test_a_draft_build_keeps_its_own_record_so_the_final_pdf_stays_unchanged(mini_project: Path) -> None:
+    assert run("build", "1").exit_code == 0
+    final = (mini_project / "output/dossier-special-01.pdf").read_bytes()
+    draft = run("build", "1", "--draft")
+    assert draft.exit_code == 0 and draft.stdout.strip() == "output/dossier-special-01-brouillon.pdf"
+    again = run("build", "1")
+    assert "unchanged" in again.stderr and again.stdout.strip() == "output/dossier-special-01.pdf"
+    assert (mini_project / "output/dossier-special-01.pdf").read_bytes() == final

@@ -48,9 +48,12 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> 
     from ..press import build_issue
 
     project = Project.find()
-    if not draft:  # a final PDF is made of a finished numéro only; a draft may hold « À compléter »
+
+    def ready() -> None:  # a final PDF is made of a finished numéro only; a draft may hold « À compléter »
         _gate(project, issue, _("nothing was built (dossier build --draft makes a marked draft)"))
-    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force)
+
+    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force,
+                         ready=None if draft else ready)
     for warning in result.warnings:
         echo(_("warning: {warning}").format(warning=warning), err=True)
     if result.unchanged:
