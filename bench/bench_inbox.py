@@ -9,7 +9,12 @@ is applied in its own committed transaction (fsync included), as in real use.
 Target: at least 100 messages/s on the 2-core machine (a mailbox of a few hundred
 replies after a numéro reads in seconds).
 
+Then, each in a process of its own (peak memory is per process), one message that is
+85 MB (a DSN returning our headers, then an 85 MB attachment) and one of 200,000 MIME
+parts: each is read by its head only. Targets: under 5 s and 150 MB each.
+
 Run from the project folder:  .venv/bin/python bench/bench_inbox.py [--partners 4000] [--messages 2000]
+                              [--only mailbox|huge|parts]
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import argparse
 import mailbox
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -91,12 +98,56 @@ def build(folder: Path, partners: int, messages: int) -> Project:
     return Project(folder)
 
 
+def one_big_message(folder: Path, kind: str) -> float:
+    """An mbox of one huge message about partner00000's numéro 3 message; read it, return the seconds taken."""
+    copy_sample(folder)
+    with (folder / "publication.yaml").open("a", encoding="utf-8") as out:
+        out.write(MAIL_SETTINGS)
+    with Ledger.open(folder / ".dossier" / "deliveries.sqlite") as book:
+        book.record_sent(3, "partner00000@example.org", "<d03-0@example.org>", "partners.csv")
+    head = DSN.format(n=0, address="partner00000@example.org", action="failed", status="5.1.1",
+                      header="partner00000@example.org; numero=3").replace("\n--b--\n", "\n").encode()
+    with (folder / "inbox.mbox").open("wb") as out:
+        out.write(b"From MAILER-DAEMON Mon May  4 10:00:00 2020\n" + head)
+        if kind == "huge":  # 85 MB of base64, in lines of 76
+            out.write(b"--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n")
+            line = b"QUJD" * 19 + b"\n"
+            for _ in range(85_000_000 // len(line)):
+                out.write(line)
+        else:
+            for _ in range(200_000):
+                out.write(b"--b\nContent-Type: text/plain\n\nx\n")
+        out.write(b"--b--\n")
+    size = (folder / "inbox.mbox").stat().st_size
+    project = Project(folder)
+    os.chdir(folder)
+    started = time.perf_counter()
+    report = read_inbox(project, mbox=folder / "inbox.mbox")
+    seconds = time.perf_counter() - started
+    label = "one 85 MB message" if kind == "huge" else "one message of 200,000 MIME parts"
+    print(f"{label} ({size / 1e6:.1f} MB): {seconds:.2f} s")
+    print(f"  {report.lines()[0].strip()}")
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partners", type=int, default=4000)
     parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--only", choices=("mailbox", "huge", "parts"))
     args = parser.parse_args()
     os.environ["DOSSIER_SECRET"] = SECRET
+    if args.only is None:
+        for kind in ("mailbox", "huge", "parts"):
+            subprocess.run([sys.executable, __file__, "--only", kind, "--partners", str(args.partners),
+                            "--messages", str(args.messages)], check=True)
+        return
+    if args.only != "mailbox":
+        with tempfile.TemporaryDirectory(prefix="bench-inbox-") as tmp:
+            one_big_message(Path(tmp), args.only)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  peak resident memory {peak:.1f} MB (target: under 5 s and 150 MB)")
+        return
     with tempfile.TemporaryDirectory(prefix="bench-inbox-") as tmp:
         project = build(Path(tmp), args.partners, args.messages)
         cwd = Path.cwd()

@@ -43,6 +43,11 @@ def ledger(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return project / LEDGER
 
 
+def ev(name: str) -> str:
+    """How a report line names the evidence of a corpus bounce: the Message-ID numéro 3's message had."""
+    return f"evidence: its Message-ID <dossier03.{name}@example.org> in the ledger, numéro 3"
+
+
 def suppressed(path: Path) -> dict[str, str]:
     with Ledger.read(path) as book:
         return {address: row.why for address, row in SuppressionList(book).all().items()}
@@ -55,13 +60,14 @@ def test_the_bounce_corpus(project: Path, ledger: Path) -> None:
     result = run("inbox", "--mbox", "bounces.mbox")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "  bounces.mbox#1: nobody@example.org: bounced: 5.1.1 failure (its Message-ID in the ledger)",
-        "  bounces.mbox#2: ancien.contact@example.net: bounced: 5.1.10 failure (its Message-ID in the ledger)",
-        "  bounces.mbox#3: parti@example.com: bounced: permanent failure (named by the bounce)",
+        "  bounces.mbox#1: nobody@example.org: bounced: 5.1.1 failure; " + ev("gmail"),
+        "  bounces.mbox#2: ancien.contact@example.net: bounced: 5.1.10 failure; " + ev("office365"),
+        # Plain-text bounces: the Message-ID of the copy they return (the address they name is no evidence).
+        "  bounces.mbox#3: parti@example.com: bounced: permanent failure; " + ev("qmail"),
         "  bounces.mbox#4: plein@example.org: soft bounce counted (numéro 3, 1 of 3 in a row): "
-        "4.2.2 failure (its Message-ID in the ledger)",
-        "  bounces.mbox#5: lecteur@example.net: complained: marked as spam (feedback report; its Message-ID in the ledger)",
-        "  bounces.mbox#6: ferme@example.com: bounced: permanent failure (named by the bounce)",
+        "4.2.2 failure; " + ev("postfix"),
+        "  bounces.mbox#5: lecteur@example.net: complained: marked as spam (feedback report); " + ev("arf"),
+        "  bounces.mbox#6: ferme@example.com: bounced: permanent failure; " + ev("exim"),
         "inbox: 6 messages read from bounces.mbox: 4 bounced, 1 complained, 1 soft bounce counted; "
         "suppression list in .dossier/deliveries.sqlite",
     ]
@@ -83,10 +89,13 @@ def test_a_success_notification_is_not_a_bounce(project: Path, ledger: Path) -> 
 
 
 def test_a_bounce_about_someone_never_sent_is_left_for_a_person(project: Path, ledger: Path) -> None:
-    write_mbox(project / "bounces.mbox", [corpus("qmail-511.eml", **{"parti@example.com": "inconnu@example.com"})])
+    write_mbox(project / "bounces.mbox", [corpus("qmail-511.eml", **{"parti@example.com": "inconnu@example.com",
+                                                                     "<dossier03.qmail@": "<elsewhere@"})])
     result = run("inbox", "--mbox", "bounces.mbox")
-    assert result.stdout.splitlines()[0] == ("  bounces.mbox#1: -: for review: a bounce about inconnu@example.com, "
-                                             "not a message the ledger records as sent: left for a person")
+    assert result.stdout.splitlines()[0] == (
+        "  bounces.mbox#1: inconnu@example.com: for review (#1): a bounce from mailer-daemon@mail.example.com about "
+        "inconnu@example.com, not tied to a message the ledger records as sent (no Message-ID of the ledger, no honoured "
+        "token, no signed VERP address)")
     assert suppressed(ledger) == {}
 
 
@@ -112,7 +121,7 @@ def test_three_temporary_failures_must_be_in_a_row(project: Path, ledger: Path) 
     write_mbox(project / "b.mbox", [delayed(3)])
     second = run("inbox", "--mbox", "b.mbox").stdout.splitlines()
     assert second[0] == ("  b.mbox#1: plein@example.org: bounced (4 temporary failures in a row): "
-                         "4.2.2 failure (its Message-ID in the ledger)")
+                         "4.2.2 failure; " + ev("postfix"))
     assert suppressed(ledger) == {"plein@example.org": "bounced"}
 
 
@@ -140,8 +149,9 @@ def test_tokens_that_must_change_nothing(project: Path, ledger: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert all(": ignored: an unsubscribe token that is not honoured" in line for line in lines[:4])
-    assert "marie@example.net: bounced" in lines[4], "the DSN names her in its own Final-Recipient: that is enough"
-    assert suppressed(ledger) == {"marie@example.net": "bounced"}
+    assert "marie@example.net: for review (#1): a bounce from mailer-daemon@mx.example.net about marie" in lines[4], (
+        "a Final-Recipient is a claim: the token returned is not hers, the Message-ID is not the ledger's")
+    assert suppressed(ledger) == {}
 
 
 def test_replays_change_nothing_even_after_a_resubscribe(project: Path, ledger: Path) -> None:
@@ -160,7 +170,10 @@ def test_replays_change_nothing_even_after_a_resubscribe(project: Path, ledger: 
 
 
 def test_plain_requests_replies_and_automatic_messages(project: Path, ledger: Path) -> None:
+    answering_marie = "In-Reply-To: <dossier03.marie@example.org>\n"
     messages = [
+        reply("Marie@Example.NET", "contact@example.org", "Re: Dossier spécial n°3", "Je souhaite me désinscrire.",
+              message_id="<p0@x>", extra=answering_marie),
         reply("Marie@Example.NET", "contact@example.org", "STOP", "Je souhaite me désinscrire.", message_id="<p1@x>"),
         reply("inconnu@example.com", "contact@example.org", "désabonnement", message_id="<p2@x>"),
         reply("jean@example.org", "chaire@example.org", "Re: Dossier spécial n°3",
@@ -168,16 +181,23 @@ def test_plain_requests_replies_and_automatic_messages(project: Path, ledger: Pa
               message_id="<p3@x>"),
         reply("jean@example.org", "chaire@example.org", "Absence du bureau", "Je serai absent jusqu'au 12 mai.",
               message_id="<p4@x>", extra="Auto-Submitted: auto-replied\n"),
+        reply("jean@example.org", "chaire@example.org", "Re: Dossier spécial n°3", "Merci, à bientôt.",
+              message_id="<p5@x>", extra="In-Reply-To: <dossier03.jean@example.org>\n"),
     ]
     write_mbox(project / "inbox.mbox", messages)
     lines = run("inbox", "--mbox", "inbox.mbox", "--partners", str(write_partners(project))).stdout.splitlines()
-    assert lines[:4] == [
-        "  inbox.mbox#1: marie@example.net: unsubscribed: asked by mail from their own address",
-        "  inbox.mbox#2: inconnu@example.com: for review: asks to unsubscribe, but inconnu@example.com is on no list: "
-        "left for a person",
-        "  inbox.mbox#3: jean@example.org: not classified: neither a bounce nor an unsubscribe request "
+    assert lines[:6] == [
+        "  inbox.mbox#1: marie@example.net: unsubscribed: asked « Je souhaite me désinscrire. » from their own address; "
+        "evidence: in reply to numéro 3's message <dossier03.marie@example.org> in the ledger",
+        "  inbox.mbox#2: marie@example.net: for review (#1): asks to unsubscribe (« STOP »), but it is not in reply to a "
+        "message the ledger records as sent (no In-Reply-To or References of ours)",
+        "  inbox.mbox#3: inconnu@example.com: for review (#2): asks to unsubscribe (« désabonnement »), but "
+        "inconnu@example.com was never sent a numéro and is on no partner list",
+        "  inbox.mbox#4: jean@example.org: for review (#3): perhaps a request to unsubscribe, not sure: the words about "
+        "unsubscribing are only in quoted text (our footer, or a message answered)",
+        "  inbox.mbox#5: jean@example.org: ignored: automatic reply ('Absence du bureau'): nothing to do",
+        "  inbox.mbox#6: jean@example.org: not classified: neither a bounce nor an unsubscribe request "
         "('Re: Dossier spécial n°3'): left for a person",
-        "  inbox.mbox#4: jean@example.org: ignored: automatic reply ('Absence du bureau'): nothing to do",
     ]
     assert suppressed(ledger) == {"marie@example.net": "unsubscribed"}
 
@@ -188,13 +208,20 @@ def write_partners(project: Path) -> Path:
     return path
 
 
-def test_a_partner_on_a_list_but_never_sent_may_unsubscribe_by_mail(project: Path, ledger: Path) -> None:
+def test_a_partner_never_sent_a_numero_is_confirmed_by_a_person(project: Path, ledger: Path) -> None:
     write_mbox(project / "inbox.mbox", [reply("nouveau@example.org", "contact@example.org", "Désinscription",
                                               message_id="<n1@x>")])
     without = run("inbox", "--mbox", "inbox.mbox").stdout.splitlines()[0]
-    assert ": for review: asks to unsubscribe, but nouveau@example.org is on no list" in without
+    assert without.endswith(": for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org was "
+                            "never sent a numéro and is on no partner list")
     with_list = run("inbox", "--mbox", "inbox.mbox", "--partners", str(write_partners(project))).stdout
-    assert "nouveau@example.org: unsubscribed: asked by mail from their own address" in with_list
+    assert "for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org was never sent a " \
+           "numéro (a partner list has it, the ledger does not)" in with_list, "the same message keeps its number"
+    assert suppressed(ledger) == {}
+    assert run("inbox", "--confirm", "1").stdout == "#1: nouveau@example.org: unsubscribed\n"
+    assert suppressed(ledger) == {"nouveau@example.org": "unsubscribed"}
+    assert run("inbox", "--mbox", "inbox.mbox").stdout.splitlines()[0].startswith("inbox: 1 message read from inbox.mbox: "
+                                                                                  "1 already read")
 
 
 def test_messages_that_cannot_be_parsed_are_reported_and_skipped(project: Path, ledger: Path) -> None:
@@ -214,7 +241,7 @@ def test_messages_that_cannot_be_parsed_are_reported_and_skipped(project: Path, 
     lines = result.stdout.splitlines()
     assert lines[0].startswith("  bad.mbox#1: -: unreadable: cannot be parsed (ValueError: not a mail message")
     assert lines[1].startswith("  bad.mbox#2: -: unreadable: cannot be parsed (ValueError: not a mail message")
-    assert lines[4] == "  bad.mbox#5: nobody@example.org: bounced: 5.1.1 failure (its Message-ID in the ledger)"
+    assert lines[4] == f"  bad.mbox#5: nobody@example.org: bounced: 5.1.1 failure; {ev('gmail')}"
     assert suppressed(ledger) == {"nobody@example.org": "bounced"}
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run
+from dossier.mail.tokens import verp_address
 from inbox_support import dsn, reply, write_mbox
 from smtp_support import MAIL_SETTINGS, Received, SmtpTestServer, configure_mail, fake_pdf
 
@@ -68,7 +69,8 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     assert sent.exit_code == 0, sent.output
     assert server.handler.to()[2:] == partners
     by_address = {m.rcpt_tos[0]: m for m in server.handler.received[2:]}
-    assert by_address[hard_1].mail_from == "bounces+partner12=example.org@example.org", "VERP names the recipient"
+    assert by_address[hard_1].mail_from == verp_address("bounces@example.org", hard_1, SECRET.encode())
+    assert by_address[hard_1].mail_from.startswith("bounces+partner12=example.org="), "VERP names the recipient, signed"
     early = server.handler.received[:2]
 
     mailbox = [
@@ -77,9 +79,9 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
         # A colleague's address, with the partner's token: exactly that partner goes.
         reply("secretariat@example.net", "contact@example.org", unsubscribe_subject(by_address[unsub_other]),
               "Merci de retirer notre directrice de la liste.", message_id="<u2@example.net>"),
-        # A plain request from the partner's own address, without a token.
+        # A plain request from the partner's own address, without a token, in reply to the numéro.
         reply(unsub_plain, "contact@example.org", "=?utf-8?q?D=C3=A9sabonnement?=", "Bonjour, merci de me désabonner.",
-              message_id="<u3@example.org>"),
+              message_id="<u3@example.org>", extra=f"In-Reply-To: {by_address[unsub_plain].parsed()['Message-ID']}\n"),
         dsn(by_address[hard_1].data, hard_1, to=by_address[hard_1].mail_from, message_id="<b1@mx.example.net>"),
         dsn(by_address[hard_2].data, hard_2, to=by_address[hard_2].mail_from, message_id="<b2@mx.example.net>",
             status="5.2.1"),
@@ -99,23 +101,24 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     result = run("inbox", "--mbox", "inbox.mbox")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[-2:] == [
+    assert lines[-3:] == [
         "inbox: 12 messages read from inbox.mbox: 3 unsubscribed, 3 bounced, 2 soft bounces counted, "
-        "1 already read, 1 not classified, 1 ignored, 1 unreadable; suppression list in .dossier/deliveries.sqlite",
-        "  2 messages are left for a person: read them in the mailbox",
+        "1 already read, 1 for review, 1 ignored, 1 unreadable; suppression list in .dossier/deliveries.sqlite",
+        "  1 message to review (à vérifier): dossier inbox --review lists it; --confirm N or --dismiss N decides",
+        "  1 message is left for a person: read it in the mailbox",
     ]
     assert f"  inbox.mbox#2: {unsub_other}: unsubscribed: unsubscribe link of numéro 3 (its token), " \
            "sent from secretariat@example.net" in lines
-    assert f"  inbox.mbox#8: {soft}: bounced (3 temporary failures in a row): 4.2.2 failure " \
-           "(its X-Dossier-Recipient token)" in lines
+    assert f"  inbox.mbox#8: {soft}: bounced (3 temporary failures in a row): 4.2.2 failure; " \
+           "evidence: its X-Dossier-Recipient token, numéro 3" in lines
     assert "  inbox.mbox#9: partner01@example.org: ignored: an unsubscribe token that is not honoured (forged, " \
            "from a test copy, or for a message never sent): nothing changed" in lines
-    assert "  inbox.mbox#11: partner02@example.org: not classified: neither a bounce nor an unsubscribe request " \
-           "('Re: Dossier spécial n°3'): left for a person" in lines
+    assert "  inbox.mbox#11: partner02@example.org: for review (#1): perhaps a request to unsubscribe, not sure: the " \
+           "words about unsubscribing are only in quoted text (our footer, or a message answered)" in lines
     assert lines[10].startswith("  inbox.mbox#12: -: unreadable: cannot be parsed (ValueError: not a mail message")
 
     second = run("inbox", "--mbox", "inbox.mbox")
-    assert second.stdout.splitlines()[-2].startswith("inbox: 12 messages read from inbox.mbox: 9 already read, ")
+    assert second.stdout.splitlines()[-3].startswith("inbox: 12 messages read from inbox.mbox: 9 already read, ")
 
     assert run("new").stdout == "issues/04/issue.yaml\n"
     written(project, 4)
@@ -132,4 +135,4 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
 
     # A test copy goes with the VERP envelope of its own address: what to check the bounce address with.
     assert run("send", "4", "--partners", "fake-partners.csv", "--link", LINK, "--test", "moi@example.org").exit_code == 0
-    assert server.handler.received[-1].mail_from == "bounces+moi=example.org@example.org"
+    assert server.handler.received[-1].mail_from == verp_address("bounces@example.org", "moi@example.org", SECRET.encode())

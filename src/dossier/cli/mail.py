@@ -130,8 +130,10 @@ def suppressed(as_csv: bool, ledger: Path | None) -> None:
 @command(help=N_("""Read the Chaire's mailbox and update the suppression list: unsubscribe requests and bounces.
 
     The mailbox is --mbox FILE, --maildir DIR, or IMAP: DOSSIER_IMAP_HOST, _PORT, _SECURITY (ssl,
-    starttls, none), _USER and _PASSWORD, and --folder. It is only read unless --mark. Prints what
-    it did with each message; a message read before changes nothing."""))
+    starttls, none), _USER and _PASSWORD, and --folder. It is only read unless --mark. A bounce or
+    a request acts only when it is tied to a message we sent; the others go to the review list
+    (à vérifier): --review lists it, --confirm N applies what entry N proposes, --dismiss N drops
+    it. Prints what it did with each message and why; a message read before changes nothing."""))
 @option("--mbox", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help=N_("Read an mbox file (a mailbox exported by a mail client)."))
 @option("--maildir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -140,12 +142,20 @@ def suppressed(as_csv: bool, ledger: Path | None) -> None:
 @option("--mark", is_flag=True, help=N_("Flag the messages used as seen (Maildir, IMAP); others stay unread."))
 @option("--partners", "partners_files", metavar="FILE", multiple=True,
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help=N_("A partner list whose addresses may unsubscribe by a plain message (the ledger's already can)."))
+        help=N_("A partner list, to say in the review list whether a sender is a partner never sent a numéro."))
+@option("--review", "show_review", is_flag=True, help=N_("List the messages to review (à vérifier); read no mailbox."))
+@option("--confirm", metavar="N", multiple=True, type=IntRange(min=1),
+        help=N_("Apply what review entry N proposes (unsubscribe, bounce); read no mailbox."))
+@option("--dismiss", metavar="N", multiple=True, type=IntRange(min=1),
+        help=N_("Drop review entry N: nothing changes; read no mailbox."))
 @ledger_option
 def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, partners_files: tuple[Path, ...],
-          ledger: Path | None) -> None:
-    from ..mail.inbox import read_inbox
+          show_review: bool, confirm: tuple[int, ...], dismiss: tuple[int, ...], ledger: Path | None) -> None:
+    from ..mail.inbox import read_inbox, review_inbox
 
+    if show_review or confirm or dismiss:
+        echo(review_inbox(Project.find(), confirm=confirm, dismiss=dismiss, ledger=ledger))
+        return
     report = read_inbox(Project.find(), mbox=mbox, maildir=maildir, folder=folder, mark=mark,
                         partners_files=partners_files, ledger=ledger)
     echo("\n".join(report.lines()))

@@ -250,5 +250,5 @@ class Composer:
             cut = head.rindex(closing)
             data = b"".join((head[:cut], f"--{boundary}\r\n".encode(), self._attachment_bytes, b"\r\n", head[cut:]))
         bounce_address = self.sender.bounce_address
-        envelope_from = verp_address(bounce_address, recipient) if bounce_address else self.sender.address
+        envelope_from = verp_address(bounce_address, recipient, self.secret) if bounce_address else self.sender.address
         return OutgoingMessage(str(message["Message-ID"]), str(message["Subject"]), data, envelope_from)

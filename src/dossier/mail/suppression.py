@@ -62,6 +62,21 @@ CREATE TABLE IF NOT EXISTS inbox_seen (
     at          TEXT NOT NULL,
     decision    TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS inbox_review (  -- « à vérifier »: messages a person confirms or dismisses (inbox.review)
+    id          INTEGER PRIMARY KEY,
+    message_key TEXT NOT NULL UNIQUE,    -- as in inbox_seen
+    at          TEXT NOT NULL,
+    place       TEXT NOT NULL,           -- where it was read: bounces.mbox#3, INBOX uid 42
+    sender      TEXT,
+    subject     TEXT,
+    address     TEXT,                    -- whom a confirmation acts on
+    proposal    TEXT CHECK (proposal IN ('unsubscribe', 'hard bounce', 'complaint')),
+    issue       INTEGER,
+    why         TEXT NOT NULL,           -- why it was not acted on, in the language of the run
+    excerpt     TEXT,                    -- the start of the writer's words
+    status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'dismissed')),
+    decided_at  TEXT
+);
 """
 
 

@@ -18,7 +18,7 @@ from ..files import display_path
 from ..i18n import _
 from ..project import MANIFEST_FILE, Project
 from . import model
-from .model import Issue, Publication
+from .model import Issue, Publication, model_at
 from .yamlfile import Document, FieldPath, Location, compose, dotted, locate, merge, sub_lines
 
 __all__ = ["FieldPath", "Location", "load_issue", "load_issue_with_lines", "load_publication", "locate"]
@@ -26,33 +26,10 @@ __all__ = ["FieldPath", "Location", "load_issue", "load_issue_with_lines", "load
 IMAGE_KEYS = {"image", "logo"}
 
 
-def _model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
-    """The model class that holds the field at ``path`` (for "did you mean")."""
-    current: Any = model
-    for part in path:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
-            continue
-        info = current.model_fields.get(part)
-        if info is None:  # a key of a mapping such as publication.pages
-            continue
-        current = _inner_model(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        parent = _model_at(model, loc[:-1])
+        parent = model_at(loc[:-1], model)
         names = list(parent.model_fields) if parent else []
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         if close:

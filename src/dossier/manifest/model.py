@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from ..i18n import N_, _
 from .addresses import email_address
@@ -258,3 +258,32 @@ class Issue(Strict):
     @property
     def slug(self) -> str:
         return f"dossier-special-{self.number:02d}"
+
+
+def model_at(path: FieldPath, root: type[BaseModel] | None = None) -> type[BaseModel] | None:
+    """The model whose fields are written at ``path`` of a manifest (list indices and page names passed over)."""
+    current: Any = root or Issue
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:  # a key of a mapping such as publication.pages
+            continue
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_order(path: FieldPath) -> list[str]:
+    """The fields of the model at ``path`` in the order the model declares them (new keys are written so)."""
+    found = model_at(path)
+    return list(found.model_fields) if found else []

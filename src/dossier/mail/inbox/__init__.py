@@ -1,21 +1,25 @@
 """``dossier inbox``: read the Chaire's mailbox and keep the suppression list up to date.
 
-Modules: ``sources`` (mbox, Maildir) and ``imap`` read messages; ``classify`` decides
-what each one is; ``report`` says what was done. Invariants:
+Modules: ``sources`` (mbox, Maildir) and ``imap`` read the head of each message;
+``parse`` reads it (bounded work); ``evidence`` ties it to a message we sent;
+``request`` reads a partner's words; ``classify`` decides; ``review`` keeps the
+« à vérifier » list; ``report`` says what was done and why. Invariants:
 
 - each message is decided and applied in one ledger transaction, together with the
   record that it was read: a run stopped midway has applied exactly what it reports,
   and a message read before (same Message-ID, else same bytes) changes nothing;
 - a message that cannot be parsed is reported and skipped; one that cannot be tied to
-  a partner without guessing is reported for a person; none is dropped silently;
+  a message we sent, or whose words are not surely a request, goes to the review list
+  (``review``) for a person to confirm or dismiss; none is dropped silently;
 - the mailbox is read only; --mark flags the messages used as seen (Maildir, IMAP).
 """
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
+from email.message import Message
 from pathlib import Path
 
 from ...errors import DossierError
@@ -28,12 +32,16 @@ from ..manage import project_ledger
 from ..partners import load_partners
 from ..suppression import SOFT_BOUNCE_LIMIT, SuppressionList, reason_label
 from ..tokens import secret_from_environ, token_index
-from .classify import Known, Verdict, classify, header, parse
+from . import review
+from .classify import Verdict, classify
+from .evidence import Known
 from .imap import ImapConfig, ImapSource
+from .parse import first_text, header, parse, shown
 from .report import Entry, InboxReport
+from .request import footers
 from .sources import MailboxMessage, MaildirSource, MboxSource, Source
 
-__all__ = ["InboxReport", "read_inbox"]
+__all__ = ["InboxReport", "read_inbox", "review_inbox"]
 
 
 def read_inbox(project: Project, *, mbox: Path | None = None, maildir: Path | None = None, folder: str = "INBOX",
@@ -54,7 +62,7 @@ def read_inbox(project: Project, *, mbox: Path | None = None, maildir: Path | No
             stops = SuppressionList(book)
             known = _known(stops, secret, listed, bounce_address)
             for message in source.messages():
-                entry = _handle(message, known, stops)
+                entry = _handle(message, known, book, stops)
                 report.entries.append(entry)
                 if mark and entry.used:
                     source.mark(message)
@@ -73,6 +81,19 @@ def _open_source(mbox: Path | None, maildir: Path | None, folder: str, mark: boo
     return ImapSource(ImapConfig.from_environ(), folder, writable=mark)
 
 
+def review_inbox(project: Project, *, confirm: Sequence[int] = (), dismiss: Sequence[int] = (),
+                 ledger: Path | None = None) -> str:
+    """The review list (« à vérifier »), after confirming and dismissing the entries given."""
+    path, shown_path = project_ledger(project, ledger)
+    if not confirm and not dismiss:
+        with Ledger.read(path, shown_path) as book:
+            return review.listing(book)
+    if set(confirm) & set(dismiss):
+        raise DossierError(_("#{id}: both --confirm and --dismiss: choose one").format(id=min(set(confirm) & set(dismiss))))
+    with Ledger.open(path, shown_path) as book:
+        return "\n".join(review.decide(book, confirm, True) + review.decide(book, dismiss, False))
+
+
 def _known(stops: SuppressionList, secret: bytes | None, listed: set[str], bounce_address: str | None) -> Known:
     sent = stops.sent()
     numeros: dict[str, list[int]] = defaultdict(list)
@@ -84,28 +105,42 @@ def _known(stops: SuppressionList, secret: bytes | None, listed: set[str], bounc
         sent=dict(numeros),
         listed=listed,
         bounce_address=bounce_address,
+        secret=secret,
+        footers=footers(),
     )
 
 
-def _handle(message: MailboxMessage, known: Known, stops: SuppressionList) -> Entry:
+def _handle(message: MailboxMessage, known: Known, book: Ledger, stops: SuppressionList) -> Entry:
     try:
-        parsed = parse(message.raw)
-        message_id = header(parsed, "message-id")
-        key = message_id or "sha256:" + hashlib.sha256(message.raw).hexdigest()
+        # The headers first: a message read before costs no more than its Message-ID.
+        message_id = header(parse(message.raw, headers_only=True).message, "message-id")
+        key = message_id or message.fingerprint
         if stops.seen(key):
             return Entry(message.where, Verdict("ignored", _("read by an earlier run: nothing changed")), "already read")
-        verdict = classify(parsed, known)
+        parsed = parse(message.raw)
+        verdict = classify(parsed.message, known)
     except DossierError:
         raise
     except Exception as exc:  # noqa: BLE001 - untrusted input: a message no parser expected must not stop the run
-        why = _("cannot be parsed ({error}): skipped").format(error=f"{type(exc).__name__}: {exc}")
+        why = _("cannot be parsed ({error}): skipped").format(error=shown(f"{type(exc).__name__}: {exc}"))
         return Entry(message.where, Verdict("unreadable", why), "unreadable")
+    if parsed.cut:
+        verdict = dataclasses.replace(verdict, why=verdict.why + _(" (read: headers and the first {count} parts)").format(
+            count=parsed.parts))
     source = f"dossier inbox: {message.where} {message_id}".strip()
     with stops.transaction():
+        if verdict.action == "review":
+            number = review.add(book, key, message.where, _sender_text(parsed.message), shown(header(parsed.message,
+                                "subject")), verdict, shown(first_text(parsed.message), 160))
+            return Entry(message.where, verdict, "for review", f"#{number}")
         entry = _apply(message.where, verdict, stops, source)
         if entry.used:
             stops.mark_seen(key, entry.outcome)
     return entry
+
+
+def _sender_text(message: Message) -> str:
+    return shown(header(message, "from"), 120)
 
 
 def _apply(where: str, verdict: Verdict, stops: SuppressionList, source: str) -> Entry:
@@ -128,5 +163,5 @@ def _apply(where: str, verdict: Verdict, stops: SuppressionList, source: str) ->
             return Entry(where, verdict, "bounced", _("{count} temporary failures in a row").format(count=streak))
         return Entry(where, verdict, "soft bounce counted", _("numéro {number}, {count} of {limit} in a row").format(
             number=issue, count=streak, limit=SOFT_BOUNCE_LIMIT))
-    outcome = {"review": "for review", "unclassified": "not classified"}.get(verdict.action, verdict.action)
+    outcome = {"unclassified": "not classified"}.get(verdict.action, verdict.action)
     return Entry(where, verdict, outcome)

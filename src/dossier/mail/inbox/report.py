@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ...i18n import N_, Nn_, _, ngettext
 from .classify import Verdict
+from .parse import shown
 
 # The summary's order; "used" outcomes are the ones --mark flags as seen.
 OUTCOMES = ("unsubscribed", "bounced", "complained", "soft bounce counted", "already suppressed", "already read",
@@ -49,7 +50,7 @@ class Entry:
         outcome = _(OUTCOME_LABELS[self.outcome])
         done = f"{outcome} ({self.note})" if self.note else outcome
         return "  " + _("{where}: {address}: {outcome}: {why}").format(
-            where=self.where, address=self.verdict.address or "-", outcome=done, why=self.verdict.why)
+            where=self.where, address=shown(self.verdict.address or "-", 120), outcome=done, why=self.verdict.why)
 
 
 @dataclass
@@ -76,7 +77,12 @@ class InboxReport:
             out.append("  " + ngettext("the connection to the mailbox was lost and reopened {count} time",
                                        "the connection to the mailbox was lost and reopened {count} times",
                                        self.reconnects).format(count=self.reconnects))
-        left = counts["for review"] + counts["not classified"] + counts["unreadable"]
+        if counts["for review"]:
+            out.append("  " + ngettext(
+                "{count} message to review (à vérifier): dossier inbox --review lists it; --confirm N or --dismiss N "
+                "decides", "{count} messages to review (à vérifier): dossier inbox --review lists them; --confirm N or "
+                "--dismiss N decides", counts["for review"]).format(count=counts["for review"]))
+        left = counts["not classified"] + counts["unreadable"]
         if left:
             out.append("  " + ngettext("{count} message is left for a person: read it in the mailbox",
                                        "{count} messages are left for a person: read them in the mailbox",
