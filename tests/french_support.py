@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -44,10 +45,14 @@ def english_pieces() -> frozenset[str]:
     return frozenset(pieces)
 
 
-def english_left(output: str) -> list[str]:
-    """The English pieces found in ``output`` (words compared whole, never inside an address or a file name)."""
+def english_left(output: str, literals: Iterable[str] = ()) -> list[str]:
+    """The English pieces found in ``output`` (words compared whole, never inside an address or a file name).
+
+    ``literals`` are words typed as they are whatever the language (the commands' names).
+    """
+    literals = set(literals)
     # Words alone; a token that is not a plain word (--partners, a@example.org, output/mail-01) stands apart.
     tokens = re.findall(r"[\w'@./-]+", output.replace("’", "'"))
-    flat = " ".join(token if _WORD.fullmatch(token) else "§" for token in tokens)
+    flat = " ".join(token if _WORD.fullmatch(token) and token not in literals else "§" for token in tokens)
     found = [piece for piece in english_pieces() if re.search(r"(?<![\w'])" + re.escape(piece) + r"(?![\w'])", flat)]
     return sorted(found + [literal for literal in EXTRA_LITERALS if literal in output])
