@@ -214,11 +214,13 @@ class DroppingProxy:
     """A loopback TCP proxy that hangs up on the client while the server sends a message body.
 
     Connection i is cut when the server's replies hold ``cut_on`` for the ``cuts[i]``-th
-    time; connections beyond the list are passed through whole.
+    time, after ``keep`` of that reply got through (half of it: a lost link mid-reply; none:
+    the server answered, the client never heard); connections beyond the list are passed
+    through whole.
     """
 
-    def __init__(self, target_port: int, cuts: list[int], cut_on: bytes = b"BODY[]") -> None:
-        self.target_port, self.cuts, self.cut_on = target_port, cuts, cut_on
+    def __init__(self, target_port: int, cuts: list[int], cut_on: bytes = b"BODY[]", keep: float = 0.5) -> None:
+        self.target_port, self.cuts, self.cut_on, self.keep = target_port, cuts, cut_on, keep
         self.connections = 0
         self.cut = 0
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -245,7 +247,7 @@ class DroppingProxy:
                 if nth is not None:
                     seen += data.count(self.cut_on)
                     if seen >= nth:
-                        sink.sendall(data[: len(data) // 2])  # mid-reply, as a lost link does
+                        sink.sendall(data[: int(len(data) * self.keep)])
                         self.cut += 1
                         break
                 sink.sendall(data)

@@ -14,8 +14,9 @@ import pytest
 from PIL import Image
 
 from conftest import run
-from dossier.mail import MAX_ATTACHMENT, prepare_mailing
+from dossier.mail import MAX_ATTACHMENT, prepare_mailing, tokens
 from dossier.mail.ledger import Ledger
+from dossier.mail.unsubscribe import link_token
 from dossier.project import Project
 from smtp_support import MAIL_SETTINGS, configure_mail, fake_pdf
 
@@ -28,9 +29,13 @@ PARTNERS = (
 THEMES = ["Développement économique", "Attractivité, hospitalité & solidarité", "Tourisme"]
 
 
+SECRET = "test-secret-0123456789abcdef"
+
+
 @pytest.fixture
-def mail_project(project: Path) -> Path:
-    configure_mail(project, MAIL_SETTINGS + '  unsubscribe_url: "https://example.org/stop?who={{ partner.email | urlencode }}"\n')
+def mail_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DOSSIER_SECRET", SECRET)  # the one-click link's token is made with it
+    configure_mail(project, MAIL_SETTINGS + '  unsubscribe_url: "https://example.org/stop?t={{ unsubscribe_token }}"\n')
     (project / "fake-partners.csv").write_text(PARTNERS, encoding="utf-8")
     return project
 
@@ -71,10 +76,13 @@ def test_dry_run_writes_one_whole_message_per_partner(mail_project: Path) -> Non
     assert jean["Subject"] == "Dossier spécial n°3\u202f: Territoires, gestion de crise & résilience | COVID-19"
     assert re.fullmatch(r"<[^<>@\s]+@example\.org>", jean["Message-ID"])
     assert email.utils.parsedate_to_datetime(jean["Date"]).tzinfo is not None
-    assert jean["List-Unsubscribe"] == (
-        "<mailto:contact@example.org?subject=D%C3%A9sinscription>, "
-        "<https://example.org/stop?who=jean.dupont%40example.org>"
+    token = link_token(SECRET.encode(), 3, "jean.dupont@example.org")
+    assert re.fullmatch(r"3\.[a-z2-7]{16}\.[a-z2-7]{20}", token)
+    assert jean["List-Unsubscribe"].strip() == (
+        f"<mailto:contact@example.org?subject=unsubscribe-{tokens.token(SECRET.encode(), 3, 'jean.dupont@example.org')}>, "
+        f"<https://example.org/stop?t={token}>"
     )
+    assert "jean" not in jean["List-Unsubscribe"], "no address in a link"
     assert jean["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert len({parse(f)["Message-ID"] for f in files}) == 3
 

@@ -46,7 +46,7 @@ def test_a_ledger_made_by_the_previous_version_is_migrated_in_place(tmp_path: Pa
         with stops.transaction():
             assert stops.suppress("Marie@Example.NET", "unsubscribed", "test")
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (3,)
     with Ledger.read(path) as book:
         records = book.deliveries(3)
         assert records["marie@example.net"].message_id == "<dossier03.2@example.org>"
@@ -64,7 +64,7 @@ def test_a_ledger_from_a_newer_version_is_refused(project: Path) -> None:
     result = run("unsubscribe", "a@example.org")
     assert result.exit_code == 1
     assert result.stderr == (".dossier/deliveries.sqlite: this delivery ledger was written by a newer version of dossier "
-                             "(schema 7, this one knows 2): update dossier (scripts/install) before sending\n")
+                             f"(schema 7, this one knows {SCHEMA_VERSION}): update dossier (scripts/install) before sending\n")
 
 
 def test_a_corrupted_ledger_says_how_to_recover_and_nothing_is_sent(project: Path) -> None:

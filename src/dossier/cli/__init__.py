@@ -13,7 +13,8 @@ from .group import cli, echo
 __all__ = ["cli", "echo", "main"]
 
 for _command in (numeros.validate, numeros.build, numeros.check, numeros.new, numeros.preview, numeros.site,
-                 numeros.schema, intake.import_, mail.send, mail.unsubscribe, mail.resubscribe, mail.suppressed, mail.inbox):
+                 numeros.schema, intake.import_, mail.send, mail.unsubscribe, mail.resubscribe, mail.suppressed,
+                 mail.inbox, mail.import_unsubscribes, mail.doctor):
     cli.add_command(_command)
 
 

@@ -39,11 +39,14 @@ from .words import IntRange, argument, option
 @option("--limit", type=IntRange(min=1), default=100, show_default=True, metavar="N",
         help=N_("Dry run: write the first N messages (all of them are checked)."))
 @option("--status", is_flag=True, help=N_("Show who was sent the numéro, who failed and who is pending."))
+@option("--retry-uncertain", is_flag=True,
+        help=N_("Send again to partners whose message may have arrived (the connection was lost after it was sent)."))
 @option("--yes", is_flag=True, help=N_("With --send: send without asking to type the numéro's number (in a script)."))
 @option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
         help=N_("The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite)."))
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
-         web: bool, rate: int | None, limit: int, status: bool, yes: bool, ledger: Path | None) -> None:
+         web: bool, rate: int | None, limit: int, status: bool, retry_uncertain: bool, yes: bool,
+         ledger: Path | None) -> None:
     from ..mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
     from ..mail.server import server_for
 
@@ -64,7 +67,7 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
             echo(_("warning: {warning}").format(warning=warning), err=True)
     smtp = server_for(project, issue) if really_send or test_address else None
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
-                              web=web)
+                              web=web, retry_uncertain=retry_uncertain)
     if mailing.partners is not None and mailing.partners.read_as:
         echo(ngettext("{list}: {count} partner ({how})", "{list}: {count} partners ({how})", len(mailing.partners)).format(
             list=mailing.partners.shown, count=len(mailing.partners), how=mailing.partners.read_as), err=True)
@@ -159,3 +162,30 @@ def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, part
     report = read_inbox(Project.find(), mbox=mbox, maildir=maildir, folder=folder, mark=mark,
                         partners_files=partners_files, ledger=ledger)
     echo("\n".join(report.lines()))
+
+
+@command("import-unsubscribes", help=N_(
+    """Put the one-click unsubscribe requests of the endpoint's file on the suppression list.
+
+    FILE is the file the unsubscribe endpoint appends to (DOSSIER_UNSUBSCRIBE_FILE where it runs).
+    A request acts only if its link was made with DOSSIER_SECRET for a message the ledger records
+    as sent, and only once; every request gets a line saying what it did."""))
+@argument("requests_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ledger_option
+def import_unsubscribes(requests_file: Path, ledger: Path | None) -> None:
+    from ..mail.unsubscribe.imports import import_unsubscribes as apply_requests
+
+    echo("\n".join(apply_requests(Project.find(), requests_file, ledger=ledger).summary()))
+
+
+@command(help=N_("""Check what the sender's domain publishes in DNS for the mail to arrive: SPF, DKIM and DMARC.
+
+    Looks up the records of mail.from_address's domain (and of mail.bounce_address's, the
+    envelope sender), the DKIM key of mail.dkim, and says what is missing and what to publish."""))
+def doctor() -> None:
+    from ..mail.doctor import check_mail_dns
+
+    lines, complete = check_mail_dns(Project.find())
+    echo("\n".join(lines))
+    if not complete:
+        raise click.exceptions.Exit(1)  # the last line said what to fix

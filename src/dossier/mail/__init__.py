@@ -17,14 +17,19 @@ The modules, by responsibility:
 ``partners``              the partner list (CSV or YAML), every problem with its line
 ``templates``             subject, text and HTML templates and their overrides
 ``compose``               one partner's message as sent, the PDF encoded once
+``wire``                  its bytes, assembled directly (headers folded, quoted-printable)
+``signing``               DKIM signatures (mail.dkim) and List-Id
 ``mailing``               ``prepare_mailing``: the checks before anything is sent
-``send`` / ``delivery``   the sending run / one message with its retries
+``send`` / ``delivery``   the sending run / one message with its retries and outcome
+``recording``             the ledger's records committed while the next message goes
 ``smtp``                  the server's settings (environment) and the connection
 ``ledger``                who was sent which numéro, and the one-sender lock
 ``reports``               dry run, sending summary, ``--status``
 ``suppression``           the suppression list (in the ledger's file): never mailed again
 ``tokens``                per-recipient unsubscribe tokens (DOSSIER_SECRET), VERP addresses
 ``manage``                ``unsubscribe``, ``resubscribe``, ``suppressed``
+``unsubscribe``           one-click unsubscribe: link tokens, the WSGI endpoint, the import
+``doctor``                ``dossier doctor``: the sender domain's SPF, DKIM and DMARC
 ``inbox``                 ``dossier inbox``: the mailbox's bounces and requests, applied
 ========================  ==========================================================
 """

@@ -10,11 +10,10 @@ mail clients drop linked stylesheets, and many drop <style> too.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 import urllib.parse
 from dataclasses import dataclass, field
 from email.headerregistry import Address
-from email.message import EmailMessage, MIMEPart
+from email.message import MIMEPart
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, localtime, make_msgid
 
@@ -27,8 +26,11 @@ from ..manifest.model import Initiative, Issue
 from ..manifest.typography import plain_text, render_markdown
 from ..weblinks import edition_url, initiative_anchors, theme_anchor
 from .partners import Partner
+from .signing import DkimSigner, list_id
 from .templates import MailTemplates, MessageTexts
 from .tokens import UNSUBSCRIBE_PREFIX, recipient_header, token, verp_address
+from .unsubscribe import link_token
+from .wire import assemble, header
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,11 @@ class Composer:
     """Builds the message to one partner; the attachment is encoded once for the whole batch."""
 
     def __init__(self, issue: Issue, sender: Sender, templates: MailTemplates, *,
-                 attachment: Attachment | None, link: str | None, secret: bytes | None = None) -> None:
+                 attachment: Attachment | None, link: str | None, secret: bytes | None = None,
+                 signer: DkimSigner | None = None) -> None:
         self.issue = issue
+        self.signer = signer  # mail.dkim: each message signed as composed
+        self.list_id = list_id(issue, sender.domain)
         self.secret = secret  # DOSSIER_SECRET: per-recipient unsubscribe tokens (``tokens``)
         self.sender = sender
         self.templates = templates
@@ -171,6 +176,10 @@ class Composer:
         self.edito_lead, self.edito_lead_text = render_markdown(lead), plain_text(lead)
         self._inliner = css_inline.CSSInliner(extra_css=self._stylesheet(), keep_at_rules=True,
                                               load_remote_stylesheets=False)
+        # The headers that are the same for every partner, folded once.
+        self._from = header("From", str(Address(sender.name, addr_spec=sender.address)))
+        self._reply_to_and_list_id = (header("Reply-To", sender.reply_to) if sender.reply_to else b"") + header(
+            "List-Id", self.list_id)
         self._attachment_bytes: bytes | None = None
         if attachment is not None:
             part = MIMEPart(policy=SMTP_POLICY)
@@ -187,9 +196,12 @@ class Composer:
             themes=[(colour, lightened_for(colour, DARK_BACKGROUND)) for colour in themes],
         )
 
-    def texts(self, partner: Partner) -> MessageTexts:
+    def texts(self, partner: Partner, recipient: str | None = None) -> MessageTexts:
+        """What the message to ``partner`` says; ``recipient``: the address it goes to, if not the partner's (a test copy)."""
+        one_click_token = link_token(self.secret, self.issue.number, recipient or partner.email) if self.secret else None
         texts = self.templates.render(
             partner,
+            unsubscribe_token=one_click_token,
             issue=self.issue,
             publication=self.issue.publication,
             sender=self.sender.name,
@@ -209,46 +221,34 @@ class Composer:
 
     def compose(self, partner: Partner, *, to: str | None = None, subject_prefix: str = "") -> OutgoingMessage:
         """The message to ``partner`` (addressed to ``to`` instead for a test copy), as sent."""
-        texts = self.texts(partner)
         recipient = to or partner.email
+        texts = self.texts(partner, recipient)
         # A test copy's token is the test address's: it unsubscribes nobody (never recorded as sent).
         recipient_token = token(self.secret, self.issue.number, recipient) if self.secret else None
-        message = EmailMessage(policy=SMTP_POLICY)
-        message["From"] = Address(self.sender.name, addr_spec=self.sender.address)
-        message["To"] = Address(partner.fields.get("name", ""), addr_spec=to or partner.email)
-        message["Subject"] = subject_prefix + texts.subject
-        message["Date"] = format_datetime(localtime())
-        # Our own domain: make_msgid's default looks up the host name (a DNS query per message).
-        message["Message-ID"] = make_msgid(idstring=f"dossier{self.issue.number:02d}", domain=self.sender.domain)
-        if self.sender.reply_to:
-            message["Reply-To"] = self.sender.reply_to
-        # Returned in bounces and complaints, it says whom they are about (with a token when there is a secret).
-        message["X-Dossier-Recipient"] = recipient_header(self.issue.number, recipient, recipient_token)
+        subject = subject_prefix + texts.subject
+        message_id = make_msgid(idstring=f"dossier{self.issue.number:02d}", domain=self.sender.domain)
         unsubscribe = translation(self.issue.publication.language).gettext(N_("Unsubscribe"))
         unsubscribe_subject = f"{UNSUBSCRIBE_PREFIX}{recipient_token}" if recipient_token else unsubscribe
         mailto = f"mailto:{self.sender.unsubscribe_mailto}?subject={urllib.parse.quote(unsubscribe_subject)}"
-        if texts.unsubscribe_url:
-            message["List-Unsubscribe"] = f"<{mailto}>, <{texts.unsubscribe_url}>"
-            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: one click, no page
-        else:
-            message["List-Unsubscribe"] = f"<{mailto}>"
-        message.set_content(texts.text, subtype="plain", charset="utf-8", cte="quoted-printable")
-        message.add_alternative(texts.html, subtype="html", charset="utf-8", cte="quoted-printable")
-        # Boundaries given, not left to the generator, which would search every part for a collision.
-        # "=_" cannot occur in quoted-printable or base64 text, so a random one is unique.
-        message.set_boundary(f"=_alt_{secrets.token_hex(12)}")
-        if self._attachment_bytes is None:
-            data = message.as_bytes()
-        else:
-            message.make_mixed()
-            boundary = f"=_mix_{secrets.token_hex(12)}"
-            message.set_boundary(boundary)
-            # The PDF was encoded once for the batch: it is spliced in as the last part, where the
-            # generator would have written it, rather than re-encoded for every partner.
-            head = message.as_bytes()
-            closing = f"--{boundary}--".encode()
-            cut = head.rindex(closing)
-            data = b"".join((head[:cut], f"--{boundary}\r\n".encode(), self._attachment_bytes, b"\r\n", head[cut:]))
+        unsubscribe_links = f"<{mailto}>, <{texts.unsubscribe_url}>" if texts.unsubscribe_url else f"<{mailto}>"
+        headers = b"".join((
+            self._from,
+            header("To", str(Address(partner.fields.get("name", ""), addr_spec=recipient))),
+            header("Subject", subject),
+            header("Date", format_datetime(localtime())),
+            # Our own domain: make_msgid's default looks up the host name (a DNS query per message).
+            header("Message-ID", message_id),
+            self._reply_to_and_list_id,
+            # Returned in bounces and complaints, it says whom they are about (with a token when there is a secret).
+            header("X-Dossier-Recipient", recipient_header(self.issue.number, recipient, recipient_token)),
+            header("List-Unsubscribe", unsubscribe_links),
+            # RFC 8058's one click only where our endpoint honours the POST (mail/unsubscribe).
+            b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" if texts.unsubscribe_url and texts.one_click else b"",
+        ))
+        # The PDF was encoded once for the batch: it is spliced in as the last part.
+        data = assemble(headers, texts.text, texts.html, self._attachment_bytes)
+        if self.signer is not None:
+            data = self.signer.sign(data)
         bounce_address = self.sender.bounce_address
         envelope_from = verp_address(bounce_address, recipient, self.secret) if bounce_address else self.sender.address
-        return OutgoingMessage(str(message["Message-ID"]), str(message["Subject"]), data, envelope_from)
+        return OutgoingMessage(message_id, subject, data, envelope_from)

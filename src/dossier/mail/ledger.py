@@ -5,6 +5,11 @@ numéro and lower-cased address. A message is recorded (and committed to disk) a
 soon as the server has accepted it, so an interrupted run resumes with the rest.
 The same file holds the suppression list (``suppression``): schema 1 files are
 migrated in place when opened for writing; read-only, they read as an empty list.
+
+A message is *uncertain* when the connection was lost after the whole message had gone
+and before the server's reply: the server may have stored it. It is kept apart
+(``uncertain``) and never sent again unless asked (``--retry-uncertain``); a later
+success or refusal replaces it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from ..i18n import _
 from .suppression import SUPPRESSION_SCHEMA
 
 DEFAULT_LEDGER = Path(".dossier") / "deliveries.sqlite"
-SCHEMA_VERSION = 2  # 1: deliveries; 2: + the suppression list, soft bounces, messages read by `dossier inbox`
+SCHEMA_VERSION = 3  # 1: deliveries; 2: + the suppression list, soft bounces, messages read by `dossier inbox`; 3: + uncertain
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
     issue        INTEGER NOT NULL,
@@ -35,6 +40,15 @@ CREATE TABLE IF NOT EXISTS deliveries (
     partner_list TEXT,               -- the list it came from, for the record
     PRIMARY KEY (issue, address)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS uncertain (
+    issue        INTEGER NOT NULL,
+    address      TEXT    NOT NULL,   -- lower-cased
+    message_id   TEXT    NOT NULL,   -- of the message the server may have stored
+    at           TEXT    NOT NULL,
+    reply        TEXT,               -- how the connection was lost
+    partner_list TEXT,
+    PRIMARY KEY (issue, address)
+) WITHOUT ROWID;
 """
 
 
@@ -42,7 +56,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 class Delivery:
     issue: int
     address: str
-    status: str  # "sent" or "failed"
+    status: str  # "sent", "failed" or "uncertain"
     message_id: str | None
     at: str
     reply: str | None
@@ -119,7 +133,24 @@ class Ledger:
             ).fetchall()
         except sqlite3.DatabaseError as exc:
             raise not_a_ledger(self.shown, exc) from None
-        return {row[1]: Delivery(*row) for row in rows}
+        found = {row[1]: Delivery(*row) for row in rows}
+        for row in self._uncertain(issue):  # newer than a failure (recording one clears it), never than a delivery
+            if getattr(found.get(row[1]), "status", None) != "sent":
+                found[row[1]] = Delivery(row[0], row[1], "uncertain", *row[2:])
+        return found
+
+    def _uncertain(self, issue: int) -> list[tuple]:
+        assert self._db is not None
+        try:
+            return self._db.execute(
+                "SELECT issue, address, message_id, at, reply, partner_list FROM uncertain WHERE issue = ?", (issue,)
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []  # a schema 2 file read without writing: nothing was ever uncertain in it
+            raise not_a_ledger(self.shown, exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise not_a_ledger(self.shown, exc) from None
 
     def record_sent(self, issue: int, address: str, message_id: str, partner_list: str | None) -> None:
         """Record an accepted message; committed before returning."""
@@ -136,6 +167,7 @@ class Ledger:
     def _record_sent(self, issue: int, address: str, message_id: str, partner_list: str | None) -> None:
         assert self._db is not None
         with self._db:
+            self._db.execute("DELETE FROM uncertain WHERE issue = ? AND address = ?", (issue, address.lower()))
             self._db.execute(
                 "INSERT INTO deliveries (issue, address, status, message_id, at, reply, partner_list)"
                 " VALUES (?, ?, 'sent', ?, ?, NULL, ?)"
@@ -149,6 +181,7 @@ class Ledger:
         """Record a refusal; never overwrites a delivery."""
         assert self._db is not None, "ledger opened read-only"
         with _write_errors(self.shown), self._db:
+            self._db.execute("DELETE FROM uncertain WHERE issue = ? AND address = ?", (issue, address.lower()))
             self._db.execute(
                 "INSERT INTO deliveries (issue, address, status, message_id, at, reply, partner_list)"
                 " VALUES (?, ?, 'failed', NULL, ?, ?, ?)"
@@ -156,6 +189,15 @@ class Ledger:
                 " partner_list = excluded.partner_list WHERE deliveries.status = 'failed'",
                 (issue, address.lower(), _now(), reply, partner_list),
             )
+
+
+    def record_uncertain(self, issue: int, address: str, message_id: str, reply: str, partner_list: str | None) -> None:
+        """Record a message the server may have stored (the connection lost after its end); committed before returning."""
+        assert self._db is not None, "ledger opened read-only"
+        with _write_errors(self.shown), self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO uncertain (issue, address, message_id, at, reply, partner_list)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (issue, address.lower(), message_id, _now(), reply, partner_list))
 
 
 @contextmanager
@@ -189,7 +231,8 @@ def sending_lock(ledger_path: Path, shown: str) -> Iterator[None]:
 
 def _connect(shown: str, uri: str) -> sqlite3.Connection:
     try:
-        db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level="DEFERRED")
+        # Used from the sending's recording thread too, one thread at a time (mail/recording.py).
+        db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level="DEFERRED", check_same_thread=False)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise not_a_ledger(shown, exc) from None

@@ -23,6 +23,7 @@ from ..project import Project
 from .compose import Attachment, Composer, Sender, web_edition
 from .ledger import DEFAULT_LEDGER, Delivery, Ledger
 from .partners import STANDARD_COLUMNS, Partner, PartnerList, load_partners
+from .signing import load_signer
 from .suppression import Suppression, SuppressionList
 from .templates import MailTemplates, setting_node
 from .tokens import secret_from_environ
@@ -43,6 +44,7 @@ class Mailing:
     served: dict[str, Delivery]
     built: BuildResult | None = None  # the PDF was (re)built for this mailing
     suppressed: dict[str, Suppression] = field(default_factory=dict)  # the suppression list, by lower-cased address
+    retry_uncertain: bool = False  # send again to partners whose message may have arrived (uncertain)
 
     @property
     def shown_ledger(self) -> str:
@@ -51,12 +53,24 @@ class Mailing:
     def _was_sent(self, partner: Partner) -> bool:
         return getattr(self.served.get(partner.key), "status", None) == "sent"
 
+    def _is_uncertain(self, partner: Partner) -> bool:
+        return getattr(self.served.get(partner.key), "status", None) == "uncertain"
+
     @property
     def pending(self) -> list[Partner]:
-        """Partners the ledger does not list as sent, in list order (failed ones are tried again), less the suppressed."""
+        """Partners the ledger does not list as sent, in list order (failed ones are tried again), less the suppressed
+        and, unless ``retry_uncertain``, those whose message may have arrived."""
         if self.partners is None:
             return []
-        return [p for p in self.partners if not self._was_sent(p) and p.key not in self.suppressed]
+        return [p for p in self.partners if not self._was_sent(p) and p.key not in self.suppressed
+                and (self.retry_uncertain or not self._is_uncertain(p))]
+
+    @property
+    def uncertain_left_out(self) -> list[Partner]:
+        """Partners left out because their message may have arrived (the connection was lost after its end)."""
+        if self.partners is None or self.retry_uncertain:
+            return []
+        return [p for p in self.partners if self._is_uncertain(p) and p.key not in self.suppressed]
 
     @property
     def already_sent(self) -> int:
@@ -79,6 +93,7 @@ def prepare_mailing(
     ledger: Path | None = None,
     check_all: bool = True,
     web: bool = False,
+    retry_uncertain: bool = False,
 ) -> Mailing:
     """Check everything a mailing needs, before anything is sent; build the PDF if it is missing or stale.
 
@@ -91,6 +106,7 @@ def prepare_mailing(
     settings = issue.publication.mail
     sender = _sender(project, manifest, issue)
     secret = secret_from_environ()  # before any build: a bad secret is found at once
+    signer = load_signer(project, issue, setting_node(project, manifest, "dkim")[0])  # and a refused key
     if link is not None:
         link = _check_link(link)
     if web:
@@ -104,11 +120,11 @@ def prepare_mailing(
     templates = MailTemplates(project, manifest, settings, columns, shown_list)
 
     attachment, built = (None, None) if link is not None else _attachment(project, issue)
-    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret)
+    composer = Composer(issue, sender, templates, attachment=attachment, link=link, secret=secret, signer=signer)
     with Ledger.read(ledger_path, display_path(ledger_path, project.root)) as book:
         served = book.deliveries(issue.number)
         suppressed = SuppressionList(book).all()
-    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built, suppressed)
+    mailing = Mailing(project, issue, composer, partners, ledger_path, served, built, suppressed, retry_uncertain)
     if check_all:
         for partner in mailing.pending:
             composer.texts(partner)

@@ -7,11 +7,10 @@ is read (and checked) like a partner list. Each act is logged with its source.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..csv_export import csv_text
 from ..errors import DossierError
 from ..files import display_path
 from ..i18n import _, moment, ngettext
@@ -82,11 +81,8 @@ def suppressed(project: Project, *, as_csv: bool = False, ledger: Path | None = 
     with Ledger.read(path, shown) as book:
         rows = list(SuppressionList(book).all().values())
     if as_csv:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(("email", "why", "at", "source", "detail"))
-        writer.writerows((r.address, r.why, r.at, r.source, r.detail or "") for r in rows)
-        return out.getvalue().rstrip("\n")
+        return csv_text(("email", "why", "at", "source", "detail"),
+                        ((r.address, r.why, r.at, r.source, r.detail or "") for r in rows))
     if not rows:
         return _("the suppression list in {shown} is empty").format(shown=shown)
     width = max(len(r.address) for r in rows)

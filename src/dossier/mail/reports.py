@@ -45,10 +45,12 @@ class DryRunReport:
     shown_folder: str
     not_written: int = 0  # pending messages checked but left out by the limit
     skipped: list[str] = field(default_factory=list)  # the suppression reason of each partner left out
+    uncertain_before: int = 0  # partners left out: an earlier run's message to them may have arrived
 
     def lines(self, *, limit: int = 10) -> list[str]:
         if not self.messages:
-            return [_("dry run: {what}").format(what=line) for line in _nothing_to_send(self.already_sent, self.skipped)]
+            return [*(_("dry run: {what}").format(what=line) for line in _nothing_to_send(self.already_sent, self.skipped)),
+                    *_uncertain_lines([], self.uncertain_before)]
         sizes = [m.size for m in self.messages]
         out = [ngettext("dry run: {count} message written to {folder}/ (nothing sent)",
                         "dry run: {count} messages written to {folder}/ (nothing sent)",
@@ -63,6 +65,7 @@ class DryRunReport:
                                        self.already_sent).format(count=self.already_sent))
         if self.skipped:
             out.append("  " + _(_ON_THE_LIST).format(skipped=skipped_summary(self.skipped)))
+        out += _uncertain_lines([], self.uncertain_before)
         for message in self.messages[:limit]:
             out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
         if len(self.messages) > limit:
@@ -96,7 +99,7 @@ def write_dry_run(mailing: Mailing, *, limit: int = DRY_RUN_LIMIT) -> DryRunRepo
         shutil.rmtree(fresh, ignore_errors=True)
     not_written = max(0, len(mailing.pending) - limit)
     return DryRunReport(folder, drafts, mailing.already_sent, display_path(folder, Path.cwd()), not_written,
-                       mailing.skipped)
+                       mailing.skipped, len(mailing.uncertain_left_out))
 
 
 def _nothing_to_send(already_sent: int, skipped: list[str]) -> list[str]:
@@ -110,6 +113,25 @@ def _nothing_to_send(already_sent: int, skipped: list[str]) -> list[str]:
         sent=sent, skipped=skipped_summary(skipped))]
 
 
+def _uncertain_lines(now: list[Partner], before: int) -> list[str]:
+    """Messages that may have arrived: this run's by address, earlier runs' counted; how to send them again."""
+    out = []
+    if now:
+        out.append("  " + ngettext(
+            "{count} message uncertain: the connection was lost after the whole message was sent, so the server may "
+            "have stored it; not sent again: {addresses}",
+            "{count} messages uncertain: the connection was lost after the whole message was sent, so the server may "
+            "have stored them; not sent again: {addresses}", len(now)).format(
+                count=len(now), addresses=", ".join(p.email for p in now)))
+    if before:
+        out.append("  " + ngettext("{count} partner whose message may have arrived (uncertain) was left out",
+                                   "{count} partners whose message may have arrived (uncertain) were left out",
+                                   before).format(count=before))
+    if now or before:
+        out.append("  " + _("to send them again anyway (a partner may get it twice): --send --retry-uncertain"))
+    return out
+
+
 # Who was left out because of the suppression list, in the summaries.
 _ON_THE_LIST = N_("{skipped} (on the suppression list: see dossier suppressed)")
 
@@ -119,8 +141,8 @@ class DeliveryEvent:
     """What happened to one partner's message, for a progress display."""
 
     partner: Partner
-    status: Literal["sent", "failed"]
-    detail: str  # the Message-ID, or the server's refusal
+    status: Literal["sent", "failed", "uncertain"]
+    detail: str  # the Message-ID, the server's refusal, or how the connection was lost
 
 
 @dataclass
@@ -136,10 +158,12 @@ class SendReport:
     ledger: str = ""
     partner_list: str | None = None
     skipped: list[str] = field(default_factory=list)  # the suppression reason of each partner left out
+    uncertain: list[Partner] = field(default_factory=list)  # this run's messages that may have arrived
+    uncertain_before: int = 0  # partners left out: an earlier run's message to them may have arrived
 
     def lines(self) -> list[str]:
         if self.total == 0 and not self.failures:
-            return _nothing_to_send(self.already_sent, self.skipped)
+            return [*_nothing_to_send(self.already_sent, self.skipped), *_uncertain_lines([], self.uncertain_before)]
         rate = self.sent / self.seconds * 60 if self.seconds > 0 else 0.0
         out = [ngettext("sent {sent} of {count} pending message via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
                         "sent {sent} of {count} pending messages via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
@@ -151,6 +175,7 @@ class SendReport:
                                        self.already_sent).format(count=self.already_sent))
         if self.skipped:
             out.append("  " + _(_ON_THE_LIST).format(skipped=skipped_summary(self.skipped)))
+        out += _uncertain_lines(self.uncertain, self.uncertain_before)
         if self.retries or self.connections > 1:
             out.append("  " + _("{retries} retried, {connections} to the server").format(
                 retries=ngettext("{count} temporary refusal", "{count} temporary refusals", self.retries).format(
@@ -187,7 +212,7 @@ class StatusReport:
         out = [_("numéro {number}, {source}, ledger {ledger}").format(number=self.issue, source=source, ledger=self.ledger)]
         width = max((len(address) for _status, address, _record in self.rows), default=0)
         labels = {status: _(label) for status, label in STATUS_LABELS.items()}
-        label_width = max(8, *(len(label) for label in labels.values()))
+        label_width = max([8, *(len(labels[status]) for status, _address, _record in self.rows)])
         for status, address, record in self.rows:
             stop = self.suppressed.get(address.lower())
             label = labels[status].ljust(label_width)
@@ -199,9 +224,15 @@ class StatusReport:
                 out.append(f"  {label} {address}")
             else:
                 detail = record.message_id if status == "sent" else record.reply
+                if status == "uncertain":
+                    detail = _("{message_id} may have arrived ({error})").format(message_id=record.message_id,
+                                                                                 error=record.reply)
                 out.append(f"  {label} {address:<{width}}  {moment(record.at)}  {detail}")
-        counts = {s: sum(1 for row in self.rows if row[0] == s) for s in ("sent", "failed", "pending", "skipped")}
+        counts = {s: sum(1 for row in self.rows if row[0] == s)
+                  for s in ("sent", "failed", "uncertain", "pending", "skipped")}
         summary = _("{sent} sent, {failed} failed").format(sent=counts["sent"], failed=counts["failed"])
+        if counts["uncertain"]:
+            summary += _(", {uncertain} uncertain").format(uncertain=counts["uncertain"])
         if self.partners is not None:
             summary += _(", {pending} pending").format(pending=counts["pending"])
             if counts["skipped"]:
@@ -220,7 +251,8 @@ class StatusReport:
 
 
 # A partner's state, as --status shows it.
-STATUS_LABELS = {"sent": N_("sent"), "failed": N_("failed"), "pending": N_("pending"), "skipped": N_("skipped")}
+STATUS_LABELS = {"sent": N_("sent"), "failed": N_("failed"), "uncertain": N_("uncertain"), "pending": N_("pending"),
+                 "skipped": N_("skipped")}
 
 
 def delivery_status(project: Project, issue_ref: str | Path, partners_file: Path | None,

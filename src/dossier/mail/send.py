@@ -2,9 +2,13 @@
 
 Invariants: the one-sender lock is held for the whole run and the ledger is read
 again under it (a run started meanwhile has sent some); a message is recorded the
-moment the server accepts it; the first Ctrl-C lets the message in flight finish
-and be recorded, a second stops at once. However a run stops, SendStopped says
-how many were sent and that the same command sends the rest.
+moment the server accepts it (committed while the next one goes: ``recording``), or
+as uncertain when the connection was lost after its end (never sent again unless
+``retry_uncertain``); the first Ctrl-C lets the message
+in flight finish and be recorded, a second stops at once. However a run stops,
+SendStopped says how many were sent and that the same command sends the rest; a
+server that is not taking mail for now (421, unreachable, TEMPORARY_STREAK partners
+in a row refused for now) pauses the run: SendPaused, its own exit code.
 """
 
 from __future__ import annotations
@@ -23,14 +27,18 @@ from ..files import format_size
 from ..i18n import _, ngettext
 from ..manifest.model import email_address
 from .compose import Composer, OutgoingMessage
-from .delivery import ConnectionLost, InFlightInterrupt, SenderRefused, StopFlag, Waits, deliver
+from .delivery import InFlightInterrupt, SenderRefused, ServerUnavailable, StopFlag, Waits, deliver
 from .ledger import Ledger, sending_lock
 from .mailing import Mailing
 from .partners import STANDARD_COLUMNS, Partner
+from .recording import Recorder
 from .reports import DeliveryEvent, SendReport
-from .smtp import SmtpConfig, SmtpConnection, smtp_reply
+from .smtp import DeliveryUncertain, SmtpConfig, SmtpConnection, smtp_reply
 
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # seconds between tries after a 4xx reply or a lost connection
+# Partners in a row refused for now: the server, not their mailboxes (each after the first gets one try).
+TEMPORARY_STREAK = 3
+EX_TEMPFAIL = 75  # sysexits.h: a temporary failure, run again later
 
 
 class SendFailures(DossierError):
@@ -38,7 +46,13 @@ class SendFailures(DossierError):
 
 
 class SendStopped(DossierError):
-    """The run stopped before the end (Ctrl-C, lost server); the ledger has what was sent."""
+    """The run stopped before the end (Ctrl-C, a refused sender); the ledger has what was sent."""
+
+
+class SendPaused(SendStopped):
+    """The server is not taking mail for now: the run ended cleanly, the same command later sends the rest."""
+
+    exit_code = EX_TEMPFAIL
 
 
 def send_mailing(
@@ -57,21 +71,26 @@ def send_mailing(
     """
     pending = mailing.pending
     report = SendReport(str(smtp), len(pending), mailing.already_sent, ledger=mailing.shown_ledger,
-                        partner_list=mailing.partners.shown if mailing.partners else None, skipped=mailing.skipped)
+                        partner_list=mailing.partners.shown if mailing.partners else None, skipped=mailing.skipped,
+                        uncertain_before=len(mailing.uncertain_left_out))
     if not pending:
         return report
     rate = rate or mailing.issue.publication.mail.rate
-    connection = SmtpConnection(smtp)
+    recorder = Recorder()
+    connection = SmtpConnection(smtp, before_end_of_data=recorder.wait)
     started = time.monotonic()
     with sending_lock(mailing.ledger_path, mailing.shown_ledger), Ledger.open(
         mailing.ledger_path, mailing.shown_ledger
     ) as book, _stop_on_interrupt() as stop_requested, _composed_ahead(mailing.composer, pending) as messages:
         waits = Waits(RETRY_DELAYS if retry_delays is None else retry_delays, sleep, stop_requested)
-        batch = _Batch(mailing, connection, book, report, waits, 60.0 / rate if rate else 0.0, progress)
+        batch = _Batch(mailing, connection, book, recorder, report, waits, 60.0 / rate if rate else 0.0, progress)
         batch.leave_out_sent_meanwhile(pending)
         try:
-            batch.send_all(messages)
-        except (KeyboardInterrupt, DossierError, ConnectionLost, SenderRefused) as exc:
+            try:
+                batch.send_all(messages)
+            finally:
+                batch.recorder.close()  # the last record on disk before anything is said
+        except (KeyboardInterrupt, DossierError, ServerUnavailable, SenderRefused) as exc:
             raise _stopped(exc, batch, smtp) from None
         finally:
             report.connections = connection.connections
@@ -87,11 +106,13 @@ class _Batch:
     mailing: Mailing
     connection: SmtpConnection
     book: Ledger
+    recorder: Recorder  # writes to ``book`` in its own thread, overlapping the next message
     report: SendReport
     waits: Waits
     interval: float  # seconds between the starts of two messages (0: no limit)
     progress: Callable[[DeliveryEvent], None] | None
     current: Partner | None = None  # whose message the server may be taking
+    streak: int = 0  # partners in a row refused for now
 
     @property
     def list_name(self) -> str | None:
@@ -100,7 +121,8 @@ class _Batch:
     def leave_out_sent_meanwhile(self, pending: list[Partner]) -> None:
         """Another run may have sent some since the mailing was prepared: read the ledger again under the lock."""
         served = self.book.deliveries(self.mailing.issue.number)
-        pending[:] = [p for p in pending if getattr(served.get(p.key), "status", None) != "sent"]
+        done = {"sent"} if self.mailing.retry_uncertain else {"sent", "uncertain"}
+        pending[:] = [p for p in pending if getattr(served.get(p.key), "status", None) not in done]
         self.report.already_sent += self.report.total - len(pending)
         self.report.total = len(pending)
 
@@ -123,14 +145,28 @@ class _Batch:
         """Deliver one message and record its outcome in the ledger at once."""
         issue_number = self.mailing.issue.number
         sender = message.envelope_from or self.mailing.composer.sender.address  # VERP: names the recipient
-        outcome = deliver(self.connection, sender, partner.email, message.data, self.report, self.waits)
-        if outcome is None:
-            self.book.record_sent(issue_number, partner.email, message.message_id, self.list_name)
-            self.report.sent += 1
+        outcome = deliver(self.connection, sender, partner.email, message.data, self.report, self.waits,
+                          retry=self.streak == 0)
+        self.streak = self.streak + 1 if outcome.kind == "temporary" else 0
+        if outcome.kind == "sent":
+            self.recorder.record(self._record_sent, issue_number, partner.email, message.message_id)
             return DeliveryEvent(partner, "sent", message.message_id)
-        self.book.record_failed(issue_number, partner.email, outcome, self.list_name)
-        self.report.failures.append((partner, outcome))
-        return DeliveryEvent(partner, "failed", outcome)
+        if outcome.kind == "uncertain":
+            self.recorder.record(self.book.record_uncertain, issue_number, partner.email, message.message_id,
+                                 outcome.detail, self.list_name)
+            self.report.uncertain.append(partner)
+            return DeliveryEvent(partner, "uncertain", outcome.detail)
+        self.recorder.record(self.book.record_failed, issue_number, partner.email, outcome.detail, self.list_name)
+        self.report.failures.append((partner, outcome.detail))
+        if self.streak >= TEMPORARY_STREAK:
+            raise ServerUnavailable(_("{reply}, for {count} partners in a row").format(
+                reply=outcome.detail, count=self.streak))
+        return DeliveryEvent(partner, "failed", outcome.detail)
+
+    def _record_sent(self, issue_number: int, address: str, message_id: str) -> None:
+        """In the recording thread: counted as sent once on disk (the report is read after the last record)."""
+        self.book.record_sent(issue_number, address, message_id, self.list_name)
+        self.report.sent += 1
 
 
 def _stopped(exc: BaseException, batch: _Batch, smtp: SmtpConfig) -> SendStopped:
@@ -150,9 +186,10 @@ def _stopped(exc: BaseException, batch: _Batch, smtp: SmtpConfig) -> SendStopped
             done=done, in_flight=in_flight, left=left))
     if isinstance(exc, DossierError):  # e.g. the login refused when reconnecting
         return SendStopped(exc.message + "\n" + _("{done}; run the same command again to send the rest").format(done=done))
-    if isinstance(exc, ConnectionLost):
-        return SendStopped(_("{server}: lost the connection and could not send again ({error}): {done}; run the same "
-                             "command again later to send the rest").format(server=server, error=exc, done=done))
+    if isinstance(exc, ServerUnavailable):
+        left = report.total - report.sent - len(report.uncertain)
+        return SendPaused(_("{server} is not taking mail for now ({error}): {done}; try again later: {left} left "
+                            "(the same command sends them)").format(server=server, error=exc, done=done, left=left))
     return SendStopped(_(
         "{server} refuses the sender {address} ({error}): check mail.from_address and that DOSSIER_SMTP_USER may send "
         "as it; {sent} of {count} sent and recorded"
@@ -216,6 +253,10 @@ def send_test(mailing: Mailing, smtp: SmtpConfig, address: str) -> str:
     connection = SmtpConnection(smtp)
     try:
         connection.send(message.envelope_from or mailing.composer.sender.address, address, message.data)
+    except DeliveryUncertain as exc:
+        raise DossierError(_("{server}: the connection was lost after the whole test message was sent ({error}): it "
+                             "may have arrived; look in {address}'s mailbox").format(
+            server=f"{smtp.host}:{smtp.port}", error=exc, address=address)) from None
     except smtplib.SMTPResponseException as exc:
         raise _refused(smtp, address, smtp_reply(exc)) from None
     except smtplib.SMTPRecipientsRefused as exc:

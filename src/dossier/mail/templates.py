@@ -15,6 +15,7 @@ from types import TracebackType
 
 import jinja2
 import yaml
+from jinja2 import meta
 
 from ..errors import DossierError
 from ..files import display_path
@@ -27,6 +28,7 @@ from .partners import Partner
 TEMPLATE_FILES = {"subject": "mail/subject.txt.j2", "text": "mail/body.txt.j2", "html": "mail/body.html.j2"}
 STYLESHEET = "mail/newsletter.css"  # the HTML part's styles, a Jinja2 template of the colours
 OVERRIDE_PREFIX = "<mail."  # the file name Jinja gives an override's frames: <mail.text>
+TOKEN_VARIABLE = "unsubscribe_token"  # the one-click link's token (mail/unsubscribe/links.py), per partner and numéro
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class MessageTexts:
     text: str
     html: str
     unsubscribe_url: str | None
+    one_click: bool = False  # the link is our endpoint's (it carries unsubscribe_token): RFC 8058 one-click POST
 
 
 # Every kind of line break and plain space, folded to one space in the subject; not the no-break
@@ -60,6 +63,9 @@ class MailTemplates:
         }
         self.text_env = self._environment(autoescape=False)
         self.html_env = self._environment(autoescape=True)
+        url = self.overrides.get("unsubscribe_url")
+        # Only a link that carries the token can be honoured in one click by our endpoint (mail.unsubscribe).
+        self.one_click = url is not None and TOKEN_VARIABLE in meta.find_undeclared_variables(self.text_env.parse(url))
 
     def _environment(self, *, autoescape: bool) -> jinja2.Environment:
         env = template_environment(self.project, autoescape=autoescape)
@@ -81,6 +87,10 @@ class MailTemplates:
         """Everything the message to ``partner`` says; DossierError (file:line) for a template mistake."""
         context = {"partner": partner, **context}
         unsubscribe_url = None
+        if self.one_click and not context.get(TOKEN_VARIABLE):
+            raise DossierError(_("{where}: uses {token}, which is made with DOSSIER_SECRET: set it (the secret the "
+                                 "unsubscribe endpoint checks the links with)").format(
+                where=self._override_location("unsubscribe_url", 1), token=TOKEN_VARIABLE))
         if "unsubscribe_url" in self.overrides:
             unsubscribe_url = self._render(self.text_env, "mail:unsubscribe_url", context).strip()
             if re.search(r"\s", unsubscribe_url) or not unsubscribe_url.startswith("https://"):
@@ -93,7 +103,7 @@ class MailTemplates:
             raise DossierError(_("{where}: the subject is empty").format(where=self._where_template(self._name("subject"), 1)))
         text = self._render(self.text_env, self._name("text"), context)
         html = self._render(self.html_env, self._name("html"), context)
-        return MessageTexts(subject, text.strip("\n") + "\n", html, unsubscribe_url)
+        return MessageTexts(subject, text.strip("\n") + "\n", html, unsubscribe_url, self.one_click)
 
     def stylesheet(self, **colours: object) -> str:
         """templates/mail/newsletter.css rendered with the publication's colours."""

@@ -6,6 +6,7 @@ import re
 from typing import Annotated
 
 import jinja2
+from jinja2 import meta
 from pydantic import AfterValidator
 
 from ..i18n import _
@@ -59,6 +60,28 @@ def https_template(value: str) -> str:
         raise ValueError(_("'{value}' is not an https address: mail clients only use https:// links here").format(
             value=value.strip()))
     return _template_source(value.strip())
+
+
+def unsubscribe_url_template(value: str) -> str:
+    """An https link template that never carries the partner's address (or anything of theirs): the token does."""
+    value = https_template(value)
+    names = meta.find_undeclared_variables(jinja2.Environment().parse(value))
+    if "partner" in names:
+        raise ValueError(_("uses the partner's fields: a link must never carry an address (anyone could unsubscribe "
+                           "anyone with it); use the token, e.g. https://example.org/desabonnement?t={{ unsubscribe_token }}"))
+    return value
+
+
+_DNS_NAME = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?")
+
+
+def dns_name(value: str) -> str:
+    """A DNS name in ASCII (a domain, or a DKIM selector): labels of letters, digits, - and _."""
+    name = value.strip().rstrip(".").lower()
+    if not _DNS_NAME.fullmatch(name) or len(name) > 253:
+        raise ValueError(_("'{value}' is not a DNS name: write it as example.org (ASCII letters, digits, - and .)").format(
+            value=value.strip()))
+    return name
 
 
 def file_name(value: str) -> str:
