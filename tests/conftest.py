@@ -85,3 +85,19 @@ def as_current_folder(root: Path) -> Iterator[Path]:
 def run(*args: str) -> Result:
     """Run the CLI in the current folder; stdout and stderr kept apart."""
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def complete_sample(root: Path) -> None:
+    """Give the sample what its seed lacks and `dossier check` asks for: a date (fictional) and the three back-page
+    actions' addresses (the publisher's site, which the online check's test points at its own server). Tests of
+    other findings start from there."""
+    manifest = root / "issues/03/issue.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("back_issues:", "date: 2020-05-06\nback_issues:", 1),
+                        encoding="utf-8")
+    publication = root / "publication.yaml"
+    lines = publication.read_text(encoding="utf-8").splitlines()
+    for number, line in reversed(list(enumerate(lines))):
+        if line.lstrip().removeprefix("- ").startswith("label: "):
+            indent = len(line) - len(line.lstrip()) + (2 if line.lstrip().startswith("- ") else 0)
+            lines.insert(number + 1, " " * indent + "url: https://anmt.univ-amu.fr")
+    publication.write_text("\n".join(lines) + "\n", encoding="utf-8")

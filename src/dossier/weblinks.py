@@ -14,7 +14,8 @@ import unicodedata
 from .manifest.model import BackIssue, Issue
 
 # Ids the web edition gives its parts: an initiative never takes one of them.
-PART_IDS = frozenset({"contenu", "edito", "relire", "sommaire", "bonnes-pratiques", "ressources", "analyse", "pages"})
+PART_IDS = frozenset({"contenu", "edito", "relire", "sommaire", "bonnes-pratiques", "ressources", "analyse", "pages",
+                      "drawer"})
 MAX_ANCHOR = 80  # characters: the whole title for most, a readable address for the longest
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
@@ -67,3 +68,13 @@ def back_issue_url(back: BackIssue, site_url: str | None, published: frozenset[i
     if site_url and back.number in published:
         return edition_url(site_url, back.number)
     return None
+
+
+def highlighted(issue: Issue) -> list[tuple[int, int]]:
+    """The initiatives the newsletter presents, as (theme, card) indexes: per theme, those marked ``highlight:
+    true``, else the theme's first. The site writes their photos for the newsletter too."""
+    found = []
+    for t, theme in enumerate(issue.practices):
+        chosen = [i for i, initiative in enumerate(theme.initiatives) if initiative.highlight] or [0]
+        found += [(t, i) for i in chosen if theme.initiatives]
+    return found

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
+from conftest import REPO, complete_sample, run
 from dossier.manifest import load_issue
 from dossier.manifest.typography import english, french, render_markdown, typeset
 from dossier.press.render import render_html
@@ -75,6 +75,7 @@ def test_readings_of_n3_are_typeset_as_the_golden_file_says():
 
 
 def test_check_says_when_an_entry_looks_english(project: Path):
+    complete_sample(project)
     manifest = project / "issues/03/issue.yaml"
     text = manifest.read_text(encoding="utf-8")
     manifest.write_text(text.replace("      - source: FDI Intelligence\n        lang: en\n",

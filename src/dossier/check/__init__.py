@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import Problem
 from ..i18n import _
 from ..manifest import FieldPath, Issue, load_issue_with_lines, locate
+from ..manifest.dates import stated_dates
 from ..manifest.model import placeholder
 from ..project import Project
 from . import rules
@@ -41,6 +42,9 @@ def check_issue(
     links = list(rules.links(issue, content))
     stops, findings = content_findings(issue, content, links, at)
     findings += stops
+    if rules.undated(issue, stated_dates(project)):  # other numéros' (Re)lire may date it: not the manifest alone
+        findings.append(at(("date",), _("no date: add date: YYYY-MM-DD (when it comes out); without it the site shows "
+                                        "none and its feed leaves this numéro out")))
     findings += [at(field, message) for field, message in layout_findings(project, issue)]
     if online:
         cache = cache_path or project.root / ".dossier" / "links.json"
@@ -68,6 +72,8 @@ def content_findings(issue: Issue, content: dict, links: list[Link], at: Callabl
     ]
     warnings += [at(field, message) for field, message in rules.duplicates(issue, to_write)]
     warnings += [at(field, message) for field, message in rules.contrast_findings(issue)]
+    warnings += [at(field, _("this action has no url: the web edition shows it as plain text, not as a button; add its "
+                             "url (https://…) if it should lead somewhere")) for field in rules.actions_without_url(issue)]
     warnings += [at(field, _("looks English: add lang: en to this entry, so that it gets English typography and "
                              "hyphenation")) for field in rules.english_without_lang(issue)]
     return stops, warnings

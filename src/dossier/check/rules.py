@@ -6,7 +6,7 @@ Each rule yields ``(field path, message)``; check_issue turns field paths into `
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..colours import contrast_on_white
@@ -128,3 +128,20 @@ def english_without_lang(issue: Issue) -> Iterator[FieldPath]:
     for field, entry, text in entries:
         if entry.lang is None and looks_english(text):
             yield (*field, "title")
+
+
+def actions_without_url(issue: Issue) -> Iterator[FieldPath]:
+    """Back-page actions without a url: printed and shown as a plain label, not a button, since they lead nowhere."""
+    for field, page in issue.back_pages_with_fields():
+        for a, action in enumerate(page.actions):
+            if not action.url:
+                yield (*field, "actions", a, "label")
+        for s, section in enumerate(page.sections):
+            for b, block in enumerate(section.blocks):
+                if block.action and not block.action.url:
+                    yield (*field, "sections", s, "blocks", b, "action", "label")
+
+
+def undated(issue: Issue, stated: Mapping[int, Any]) -> bool:
+    """Whether the project gives the numéro no date: the archive shows none and feed.xml leaves it out."""
+    return issue.date is None and stated.get(issue.number) is None

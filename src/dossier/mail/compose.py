@@ -22,9 +22,10 @@ import css_inline
 from ..colours import lightened_for
 from ..files import format_size_fr
 from ..i18n import N_, translation
-from ..manifest.model import Initiative, Issue
+from ..manifest.model import Issue
 from ..manifest.typography import plain_text, render_markdown
-from ..weblinks import edition_url, initiative_anchors, theme_anchor
+from ..weblinks import edition_url, theme_anchor
+from .newsletter import highlights, inline_part
 from .partners import Partner
 from .signing import DkimSigner, list_id
 from .templates import MailTemplates, MessageTexts
@@ -76,40 +77,6 @@ def web_edition(issue: Issue) -> WebEdition | None:
         return None
     url = edition_url(issue.publication.site_url, issue.number)
     return WebEdition(url, f"{url}{issue.slug}.pdf")
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """An initiative the newsletter presents: its theme (numbered from 1), its anchor, an excerpt of its text."""
-
-    theme: str
-    theme_number: int
-    initiative: Initiative
-    anchor: str
-    excerpt: str
-
-
-EXCERPT_CHARS = 160  # about two lines of the newsletter's 600 px column
-
-
-def highlights(issue: Issue) -> list[Highlight]:
-    """Per theme, the initiatives marked ``highlight: true``, else the theme's first."""
-    found = []
-    anchors = initiative_anchors(issue)
-    for t, theme in enumerate(issue.practices):
-        chosen = [i for i, initiative in enumerate(theme.initiatives) if initiative.highlight] or [0]
-        for i in chosen:
-            initiative = theme.initiatives[i]
-            excerpt = _excerpt(plain_text(initiative.text, initiative.lang))
-            found.append(Highlight(theme.theme, t + 1, initiative, anchors[t][i], excerpt))
-    return found
-
-
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= EXCERPT_CHARS:
-        return text
-    return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",;:\u202f") + "…"
 
 
 def edito_lead(issue: Issue) -> str:
@@ -171,7 +138,10 @@ class Composer:
         self.link = link
         self.sommaire = sommaire(issue)
         self.edition = web_edition(issue)
-        self.highlights = highlights(issue)
+        self.highlights = highlights(issue, templates.project.root, self.edition)
+        # The photos attached when there is no web edition to link them from, encoded once for the batch.
+        self._inline_parts = {item.image.cid: inline_part(item.image) for item in self.highlights
+                              if item.image and item.image.cid}
         lead = edito_lead(issue)
         self.edito_lead, self.edito_lead_text = render_markdown(lead), plain_text(lead)
         self._inliner = css_inline.CSSInliner(extra_css=self._stylesheet(), keep_at_rules=True,
@@ -204,6 +174,7 @@ class Composer:
             unsubscribe_token=one_click_token,
             issue=self.issue,
             publication=self.issue.publication,
+            accent=self.issue.publication.colours.accent,
             sender=self.sender.name,
             sommaire=self.sommaire,
             link=self.link,
@@ -246,7 +217,8 @@ class Composer:
             b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" if texts.unsubscribe_url and texts.one_click else b"",
         ))
         # The PDF was encoded once for the batch: it is spliced in as the last part.
-        data = assemble(headers, texts.text, texts.html, self._attachment_bytes)
+        related = [part for cid, part in self._inline_parts.items() if f"cid:{cid}" in texts.html]
+        data = assemble(headers, texts.text, texts.html, self._attachment_bytes, related)
         if self.signer is not None:
             data = self.signer.sign(data)
         bounce_address = self.sender.bounce_address

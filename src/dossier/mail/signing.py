@@ -29,8 +29,10 @@ from ..project import Project
 KEY_VARIABLE = "DOSSIER_DKIM_KEY"
 SIGNED_HEADERS = (b"From", b"To", b"Subject", b"Date", b"Message-ID", b"Reply-To", b"List-Id", b"List-Unsubscribe",
                   b"List-Unsubscribe-Post", b"MIME-Version", b"Content-Type")
-# relaxed/relaxed: what most providers use; it survives a relay that re-folds headers or trims spaces.
-CANONICALIZATION = (b"relaxed", b"relaxed")
+# Relaxed headers survive a relay that re-folds them; the body as it is (simple): ours has CRLF lines of
+# quoted-printable and base64 without trailing spaces, which relays pass on, and relaxed body canonicalization
+# costs dkimpy three regular-expression passes over 400 KB (29 ms of CPU per message against 19).
+CANONICALIZATION = (b"relaxed", b"simple")
 MAX_KEY_FILE = 64 * 1024
 
 

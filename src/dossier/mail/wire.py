@@ -16,6 +16,7 @@ from __future__ import annotations
 import binascii
 import functools
 import secrets
+from collections.abc import Sequence
 from email.policy import SMTP as SMTP_POLICY
 
 MAX_HEADER_LINE = 78
@@ -43,13 +44,27 @@ def _text_part(subtype: str, text: str) -> bytes:
             .encode("ascii") + quoted_printable(text))
 
 
-def assemble(headers: bytes, text: str, html: str, attachment: bytes | None) -> bytes:
-    """The whole message: ``headers`` (folded lines), then text and HTML as alternatives, then the attachment part."""
+def _html_with(html: str, related: Sequence[bytes]) -> bytes:
+    """The HTML part, or with ``related`` parts (the images it names by cid:) a multipart/related around it."""
+    if not related:
+        return _text_part("html", html)
+    boundary = f"=_rel_{secrets.token_hex(12)}"
+    parts = [f'Content-Type: multipart/related; boundary="{boundary}"\r\n\r\n--{boundary}\r\n'.encode("ascii"),
+             _text_part("html", html)]
+    for part in related:
+        parts += [f"\r\n--{boundary}\r\n".encode("ascii"), part]
+    parts.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
+    return b"".join(parts)
+
+
+def assemble(headers: bytes, text: str, html: str, attachment: bytes | None, related: Sequence[bytes] = ()) -> bytes:
+    """The whole message: ``headers`` (folded lines), then text and HTML as alternatives (the HTML with its
+    ``related`` image parts, encoded once per mailing), then the attachment part."""
     alternative = f"=_alt_{secrets.token_hex(12)}"
     body = b"".join((
         f'Content-Type: multipart/alternative; boundary="{alternative}"\r\n\r\n--{alternative}\r\n'.encode("ascii"),
         _text_part("plain", text), f"\r\n--{alternative}\r\n".encode("ascii"),
-        _text_part("html", html), f"\r\n--{alternative}--\r\n".encode("ascii"),
+        _html_with(html, related), f"\r\n--{alternative}--\r\n".encode("ascii"),
     ))
     if attachment is None:
         return b"".join((headers, b"MIME-Version: 1.0\r\n", body))

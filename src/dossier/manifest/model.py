@@ -243,6 +243,10 @@ class Issue(Strict):
             else:
                 yield ("pages", index), entry
 
+    def back_pages_with_fields(self) -> Iterator[tuple[FieldPath, Page]]:
+        """The back pages in print order, each with the field where it is written (for checks' locations)."""
+        return self._back_pages_with_fields()
+
     @property
     def back_pages(self) -> list[Page]:
         """The back pages in print order: references resolved, publication's by default."""

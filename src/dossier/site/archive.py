@@ -17,8 +17,8 @@ from ..i18n import N_, translation
 from ..manifest.model import Issue
 from ..project import Project
 from ..weblinks import edition_folder
-from .edition import DARK_BACKGROUND, SiteInfo
-from .images import cover_image
+from .edition import DARK_BACKGROUND, SEARCH_PAGE, SiteInfo
+from .images import SOCIAL_FILE, cover_image
 from .render import render_page
 from .state import EditionRecord
 
@@ -43,9 +43,12 @@ def write_archive(project: Project, env: jinja2.Environment, stage: Path, site: 
         publication=publication,
         entries=entries,
         root="",
-        feed="feed.xml",
+        assets=site.assets,
+        search_page=SEARCH_PAGE,
+        dates=site.dates,
+        feed="feed.xml" if site.feed else None,
         canonical=site.site_url,
-        social_image=f"{site.site_url}{edition_folder(numeros[0][0].number)}/cover.jpg" if site.site_url else None,
+        social_image=f"{site.site_url}{edition_folder(numeros[0][0].number)}/{SOCIAL_FILE}" if site.site_url else None,
         accent=publication.colours.accent,
         accent_dark=lightened_for(publication.colours.accent, DARK_BACKGROUND),
         description=translation(publication.language).gettext(N_("The issues of {series} by {publisher}.")).format(

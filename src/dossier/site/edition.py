@@ -9,7 +9,8 @@ makes, built first when missing or older than its sources.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -17,17 +18,30 @@ import jinja2
 from ..colours import lightened_for
 from ..files import write_atomically
 from ..i18n import N_, translation
+from ..manifest.dates import NumeroDate
 from ..manifest.model import Issue
 from ..project import Project
-from ..weblinks import edition_folder, edition_url, initiative_anchors, theme_anchor
+from ..weblinks import edition_folder, edition_url, highlighted, initiative_anchors, theme_anchor
+from .assets import Assets
 from .folder import link_file
-from .images import IMAGES_FOLDER, WebImage, variants_of, write_cover, write_variants
+from .images import (
+    IMAGES_FOLDER,
+    SOCIAL_FILE,
+    WebImage,
+    mail_image_name,
+    mail_jpeg,
+    variants_of,
+    write_cover,
+    write_variants,
+)
 from .render import render_page
 from .state import Digests, EditionRecord
 
 PAGE = "edition.html.j2"
-# The dark background of web.css's dark mode: accents are lightened until they read on it.
-DARK_BACKGROUND = "#15171a"
+SEARCH_PAGE = "recherche.html"  # the site's search page (search.py), linked from every edition
+# The lightest dark surface of web.css's dark mode (--tint: cards, the sommaire): accents are lightened until
+# they read on it, hence on the darker page too.
+DARK_BACKGROUND = "#1f2226"
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,13 @@ class SiteInfo:
 
     site_url: str | None  # absolute, ending with "/"; None: no canonical or Open Graph addresses
     published: frozenset[int]  # the numéros in this site
+    assets: Assets = Assets()
+    feed: bool = False  # whether feed.xml is written (a numéro dated to the day)
+    dates: Mapping[int, NumeroDate] = field(default_factory=dict)  # each numéro's date as the project states it
+
+    def key(self, issue: Issue) -> str:
+        """What an edition takes from the site beside it: part of its hash."""
+        return f"{sorted(self.published)}\0{self.assets.key()}\0{self.feed}\0{self.dates.get(issue.number)!r}"
 
 
 def pdf_for(project: Project, issue: Issue) -> Path:
@@ -56,9 +77,10 @@ def write_edition(project: Project, issue: Issue, stage: Path, env: jinja2.Envir
     folder.mkdir(parents=True)
     pdf_path = pdf_for(project, issue)
     shutil.copyfile(pdf_path, folder / f"{issue.slug}.pdf")
-    cover, pages = write_cover(pdf_path, folder)
+    cover, pages = write_cover(pdf_path, folder, issue, project.styles_dir / "fonts")
     record = EditionRecord(hash=digest, pdf_size=pdf_path.stat().st_size, pages=pages, cover=cover)
     images = {use.path: _image(project.root / use.path, digests, folder, record, previous) for use in issue.images()}
+    _newsletter_images(project, issue, digests, folder, previous)
     html = render_page(project, env, PAGE, **edition_context(issue, site, record, images))
     write_atomically(folder / "index.html", html.encode("utf-8"))
     return record
@@ -86,6 +108,25 @@ def _image(source: Path, digests: Digests, folder: Path, record: EditionRecord,
     return variants_of(record.images[digest])
 
 
+def _newsletter_images(project: Project, issue: Issue, digests: Digests, folder: Path,
+                       previous: tuple[Path, EditionRecord] | None) -> None:
+    """The JPEGs the newsletter links for its highlighted initiatives (``mail.newsletter.highlights``), in images/."""
+    for t, i in highlighted(issue):
+        path = issue.practices[t].initiatives[i].image
+        if not path or path.lower().endswith(".svg"):
+            continue
+        source = project.root / path
+        name = mail_image_name(source, digests(source))
+        target = folder / IMAGES_FOLDER / name
+        if target.exists():
+            continue
+        if previous and (previous[0] / IMAGES_FOLDER / name).is_file():
+            link_file(previous[0] / IMAGES_FOLDER / name, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(mail_jpeg(source)[0])
+
+
 def edition_context(issue: Issue, site: SiteInfo, record: EditionRecord, images: dict[str, WebImage]) -> dict[str, object]:
     """What edition.html.j2 is given."""
     colours = issue.publication.colours
@@ -94,9 +135,13 @@ def edition_context(issue: Issue, site: SiteInfo, record: EditionRecord, images:
         "issue": issue,
         "publication": issue.publication,
         "root": "../",
+        "assets": site.assets,
+        "search_page": SEARCH_PAGE,
+        "date": site.dates.get(issue.number, issue.date),
         "canonical": canonical,
-        "social_image": f"{canonical}cover.jpg" if canonical else None,
-        "feed": "../feed.xml",
+        "social_image": f"{canonical}{SOCIAL_FILE}" if canonical else None,
+        "feed": "../feed.xml" if site.feed else None,
+        "cover_photo": images.get(issue.cover_image) if issue.cover_image else None,
         "accent": colours.accent,
         "accent_dark": lightened_for(colours.accent, DARK_BACKGROUND),
         "themes": [

@@ -1,4 +1,4 @@
-"""Images in the sizes a screen needs, and the numéro's cover drawn from its PDF.
+"""Images in the sizes a screen needs, and the numéro's cover drawn from its PDF (and its link-preview image).
 
 Invariants: each raster image is written as WebP in up to three widths, never wider than
 its source (no upscaling); a file name carries its source's digest, so an unchanged image
@@ -14,10 +14,13 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from ..manifest.model import Issue
+from .pictures import social_image
+
 WIDTHS = (480, 800, 1200)
 WEBP = {"quality": 72, "method": 4}
 COVER_WIDTHS = (320, 640)
-COVER_SOCIAL_WIDTH = 1200  # og:image: a JPEG, which every link preview reads
+SOCIAL_FILE = "social.jpg"  # og:image: a 1200×630 JPEG, which every link preview reads
 IMAGES_FOLDER = "images"
 
 
@@ -67,8 +70,8 @@ def _has_alpha(image: Image.Image) -> bool:
     return image.mode in {"RGBA", "LA"} or "transparency" in image.info
 
 
-def write_cover(pdf_path: Path, folder: Path) -> tuple[list[list], int]:
-    """The PDF's first page as the numéro's cover (WebP for the archive, a JPEG for link previews).
+def write_cover(pdf_path: Path, folder: Path, issue: Issue, fonts_dir: Path) -> tuple[list[list], int]:
+    """The PDF's first page as the numéro's cover (WebP for the archive) and its link-preview image (``SOCIAL_FILE``).
 
     Returns the WebP widths ([name, width, height]) and the PDF's page count.
     """
@@ -79,12 +82,12 @@ def write_cover(pdf_path: Path, folder: Path) -> tuple[list[list], int]:
         pages = len(document)
         page = document[0]
         try:
-            cover = page.render(scale=COVER_SOCIAL_WIDTH / page.get_width()).to_pil().convert("RGB")
+            cover = page.render(scale=COVER_WIDTHS[-1] / page.get_width()).to_pil().convert("RGB")
         finally:
             page.close()
     finally:
         document.close()
-    cover.save(folder / "cover.jpg", "JPEG", quality=82, optimize=True)
+    social_image(cover, issue, fonts_dir, folder / SOCIAL_FILE)
     variants = []
     for width in COVER_WIDTHS:
         height = round(cover.height * width / cover.width)
@@ -97,3 +100,32 @@ def cover_image(variants: list[list], folder: str) -> WebImage:
     """The cover as the archive shows it, from the archive page (``folder`` is the numéro's, e.g. 03/)."""
     srcset = ", ".join(f"{folder}{name} {width}w" for name, width, _ in variants)
     return WebImage(f"{folder}{variants[0][0]}", srcset, variants[-1][1], variants[-1][2])
+
+
+MAIL_WIDTH = 800  # px of the newsletter's JPEG, shown 544 px wide: sharp on most screens, about 80 KB
+MAIL_QUALITY = 78
+
+
+def mail_image_name(source: Path, digest: str) -> str:
+    """The newsletter's JPEG of an image, in the edition's images/ folder (named after its source's digest)."""
+    return f"{source.stem}-{digest[:10]}-mail.jpg"
+
+
+def mail_jpeg(source: Path) -> tuple[bytes, int, int]:
+    """``source`` as the newsletter shows it: an RGB JPEG at most ``MAIL_WIDTH`` wide; its bytes, width, height."""
+    import io
+
+    with Image.open(source) as opened:
+        opened.draft("RGB", (MAIL_WIDTH, max(1, opened.height * MAIL_WIDTH // opened.width)))
+        image = ImageOps.exif_transpose(opened)
+        if _has_alpha(image):  # on white, as the newsletter's sheet is
+            image = image.convert("RGBA")
+            flat = Image.new("RGB", image.size, "#ffffff")
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        image = image.convert("RGB")
+    if image.width > MAIL_WIDTH:
+        image = image.resize((MAIL_WIDTH, max(1, round(image.height * MAIL_WIDTH / image.width))), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=MAIL_QUALITY, optimize=True, progressive=True)
+    return out.getvalue(), image.width, image.height

@@ -8,24 +8,26 @@ recorded keeps its folder as it is (hard links), without a print or a resize.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from ..errors import DossierError, ManifestError
 from ..files import display_path, write_atomically
 from ..i18n import _, decimal, ngettext
+from ..manifest.dates import numero_date, stated_dates
 from ..manifest.load import load_issue
 from ..manifest.model import Issue
 from ..project import Project
 from ..weblinks import edition_folder
 from .archive import write_archive
+from .assets import write_assets
 from .edition import SiteInfo, write_edition
-from .feeds import write_feed, write_sitemap
+from .feeds import Listed, write_feed, write_sitemap
 from .folder import link_tree, staged_folder
-from .fonts import FONTS_FOLDER, font_face_css, fonts_digest, write_fonts
 from .render import site_environment
+from .search import write_search_page
 from .state import STATE_FILE, Digests, SiteState, edition_hash
 
 
@@ -34,11 +36,14 @@ class SiteReport:
     folder: Path
     rebuilt: list[int] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)
+    undated: list[int] = field(default_factory=list)  # no date to the day: out of feed.xml
     seconds: float = 0.0
 
     def lines(self, root: Path) -> list[str]:
         shown = [_("n°{number}: rebuilt").format(number=n) for n in self.rebuilt]
         shown += [_("n°{number}: unchanged").format(number=n) for n in self.kept]
+        shown += [_("n°{number}: no date to the day (date: YYYY-MM-DD in its issue.yaml, or in a later numéro's "
+                    "back_issues): left out of feed.xml").format(number=n) for n in self.undated]
         total = len(self.rebuilt) + len(self.kept)
         rebuilt = ngettext("{count} rebuilt", "{count} rebuilt", len(self.rebuilt)).format(count=len(self.rebuilt))
         shown.append(ngettext("{count} numéro in {folder}/, {rebuilt}, {seconds} s",
@@ -52,14 +57,17 @@ def build_site(project: Project, refs: tuple[str, ...] = (), output: Path | None
     started = time.perf_counter()
     target = (Path.cwd() / output).resolve() if output else project.output_dir / "site"
     issues = _load_all(project, refs)
-    published = frozenset(issue.number for issue in issues)
-    site = SiteInfo(issues[0].publication.site_url, published)
+    stated = stated_dates(project)
+    dates = {issue.number: date for issue in issues if (date := numero_date(issue, stated)) is not None}
+    feed = any(isinstance(date, dt.date) for date in dates.values())
     previous = SiteState.read(target) if (target / STATE_FILE).is_file() else SiteState()
     state, digests, env = SiteState(), Digests(), site_environment(project)
-    report = SiteReport(target)
+    report = SiteReport(target, undated=[issue.number for issue in issues if not isinstance(dates.get(issue.number), dt.date)])
     with staged_folder(target) as stage:
+        assets = write_assets(project, stage, target, issues[0].publication, digests)
+        site = SiteInfo(issues[0].publication.site_url, frozenset(issue.number for issue in issues), assets, feed, dates)
         for issue in issues:
-            digest = edition_hash(project, issue, digests, published)
+            digest = edition_hash(project, issue, digests, site.key(issue))
             folder = edition_folder(issue.number)
             old = previous.editions.get(issue.number)
             if old and old.hash == digest and _complete(target / folder, issue):
@@ -72,11 +80,12 @@ def build_site(project: Project, refs: tuple[str, ...] = (), output: Path | None
                     previous=(target / folder, old) if old else None,
                 )
                 report.rebuilt.append(issue.number)
-        _write_assets(project, stage, target, previous, state, digests)
         write_archive(project, env, stage, site, [(issue, state.editions[issue.number]) for issue in issues])
-        write_feed(stage, site.site_url, issues)
+        write_search_page(project, env, stage, target, site, issues)
+        listed = [Listed(issue, dates.get(issue.number), state.editions[issue.number].pdf_size) for issue in issues]
+        write_feed(stage, site.site_url, listed)
         if site.site_url:
-            write_sitemap(stage, site.site_url, issues)
+            write_sitemap(stage, site.site_url, listed)
         write_atomically(stage / STATE_FILE, state.to_bytes())
     report.seconds = time.perf_counter() - started
     return report
@@ -105,18 +114,3 @@ def _load_all(project: Project, refs: tuple[str, ...]) -> list[Issue]:
 
 def _complete(folder: Path, issue: Issue) -> bool:
     return (folder / "index.html").is_file() and (folder / f"{issue.slug}.pdf").is_file()
-
-
-def _write_assets(project: Project, stage: Path, target: Path, previous: SiteState, state: SiteState,
-                  digests: Digests) -> None:
-    """assets/: the stylesheet (with the fonts' @font-face rules), the page script, the WOFF2 fonts."""
-    fonts_dir = project.styles_dir / "fonts"
-    static = resources.files("dossier.site").joinpath("static")
-    css = font_face_css(fonts_dir) + static.joinpath("web.css").read_text(encoding="utf-8")
-    write_atomically(stage / "assets" / "site.css", css.encode("utf-8"))
-    write_atomically(stage / "assets" / "edition.js", static.joinpath("edition.js").read_bytes())
-    state.fonts = fonts_digest(fonts_dir, digests)
-    if previous.fonts == state.fonts and (target / FONTS_FOLDER).is_dir():
-        link_tree(target / FONTS_FOLDER, stage / FONTS_FOLDER)
-    else:
-        write_fonts(fonts_dir, stage / FONTS_FOLDER)

@@ -20,7 +20,7 @@ from ..project import Project
 
 STATE_FILE = ".dossier-site.json"
 # Part of every hash: raise it when the tool's way of writing an edition changes.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -39,7 +39,6 @@ class EditionRecord:
 @dataclass
 class SiteState:
     editions: dict[int, EditionRecord] = field(default_factory=dict)
-    fonts: str | None = None  # the digest of the fonts in assets/fonts/
 
     @classmethod
     def read(cls, folder: Path) -> SiteState:
@@ -49,12 +48,12 @@ class SiteState:
             if data.get("format") != FORMAT:
                 return cls()
             editions = {int(n): EditionRecord(**record) for n, record in data["editions"].items()}
-            return cls(editions, data.get("fonts"))
+            return cls(editions)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return cls()
 
     def to_bytes(self) -> bytes:
-        data = {"format": FORMAT, "fonts": self.fonts,
+        data = {"format": FORMAT,
                 "editions": {str(n): asdict(record) for n, record in sorted(self.editions.items())}}
         return json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
 
@@ -74,9 +73,12 @@ class Digests:
 
 @functools.cache
 def web_layout_digest() -> str:
-    """The digest of the site's own templates and stylesheet (package data)."""
+    """The digest of the site's own code, templates and stylesheet (package data)."""
     digest = hashlib.sha256()
     package = resources.files("dossier.site")
+    for entry in sorted(package.iterdir(), key=lambda e: e.name):  # the site's own code draws pictures and pages
+        if entry.name.endswith(".py"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
     for folder in ("templates", "static"):
         for entry in sorted(package.joinpath(folder).iterdir(), key=lambda e: e.name):
             if entry.is_file():
@@ -84,16 +86,17 @@ def web_layout_digest() -> str:
     return digest.hexdigest()
 
 
-def edition_hash(project: Project, issue: Issue, digests: Digests, published: frozenset[int]) -> str:
+def edition_hash(project: Project, issue: Issue, digests: Digests, site_key: str) -> str:
     """The hash of everything numéro ``issue``'s web edition is made from.
 
     Its sources (``Project.sources``: manifest, publication.yaml, layout, images), the site's
     templates and stylesheet, the tool that makes it (``press.cache.tool_digest``: our code,
-    Pillow's and fontTools' versions…), and the numéros published beside it ("(Re)lire" links).
+    Pillow's and fontTools' versions…), and what it takes from the site beside it (``SiteInfo.key``:
+    the numéros published, for "(Re)lire" links; the assets' names; its date as stated elsewhere).
     """
     from ..press.cache import tool_digest
 
-    digest = hashlib.sha256(f"{FORMAT}\0{web_layout_digest()}\0{tool_digest()}\0{sorted(published)}\0".encode())
+    digest = hashlib.sha256(f"{FORMAT}\0{web_layout_digest()}\0{tool_digest()}\0{site_key}\0".encode())
     for path in project.sources(issue):
         shown = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
         digest.update(f"{shown}\0{digests(path) if path.is_file() else '-'}\0".encode())

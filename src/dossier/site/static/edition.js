@@ -15,3 +15,16 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { label.textContent = text; delete link.dataset.copied; }, 2000);
   }, () => { location.hash = link.hash; });
 });
+
+// The sommaire's drawer (a <details> in the bar) closes once a link in it is followed, and on Escape.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".drawer-panel a");
+  if (link) link.closest("details").open = false;
+});
+document.addEventListener("keydown", (event) => {
+  const drawer = document.getElementById("drawer");
+  if (event.key === "Escape" && drawer && drawer.open) {
+    drawer.open = false;
+    drawer.querySelector("summary").focus();
+  }
+});
