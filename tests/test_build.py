@@ -120,7 +120,7 @@ def test_sommaire_numbers_are_the_pages_where_parts_start(sommaire_text: str, pa
         "Développement économique",
         "Attractivité, hospitalité & solidarité",
         "Tourisme",
-        "Culture - événementiel",
+        "Culture – événementiel",
         "S’INFORMER & S’OUTILLER",
         "ANALYSE & PROSPECTIVE",
         "LA CHAIRE A&NMT",

@@ -1,4 +1,5 @@
-"""PDF/UA-1 checked by an independent tool (pdfua, on pikepdf): n°3, and a numéro with every kind of image.
+"""PDF/UA-1 checked by an independent tool (pdfua, on pikepdf): a numéro with every kind of image (n°3 and
+generated numéros: tests/test_print_checkers.py, with two more checkers).
 
 pdfua checks 16 of PDF/UA-1's 106 machine-checkable rules (structure tree, marked content
 or artifact for every painted object, language, figure alt texts, tables, link and
@@ -27,11 +28,6 @@ def check(pdf: Path) -> None:
     assert [(f.rule_id, f.location, f.message) for f in report.findings] == []
     assert {outcome.rule_id for outcome in report.skipped} <= KNOWN_SKIPPED
     assert len(report.outcomes) >= 12
-
-
-def test_the_sample_passes_the_independent_checker(project: Path):
-    assert run("build", "3").exit_code == 0
-    check(project / "output/dossier-special-03.pdf")
 
 
 def test_a_numero_with_every_kind_of_image_passes(mini_project: Path):

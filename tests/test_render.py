@@ -38,7 +38,11 @@ def draft(project: Path) -> str:
         ("10:30", "10:30"),
         ("dans un rayon de 200 kms", "dans un rayon de 200\u00a0kms"),
         ("+33(0)4 13 94 21 73", "+33(0)4\u00a013\u00a094\u00a021\u00a073"),
-        ("Banco Ciudad - Buenos Aires", "Banco Ciudad\u00a0- Buenos Aires"),
+        ("Banco Ciudad - Buenos Aires", "Banco Ciudad\u00a0– Buenos Aires"),  # a typed hyphen: the en dash
+        ("pour les TPE - PME", "pour les TPE\u00a0– PME"),
+        ("prioritaires - 20 avril 2020", "prioritaires\u00a0– 20\u00a0avril\u00a02020"),
+        ("une incise — la voici — ici", "une incise\u00a0— la voici\u00a0— ici"),  # an em dash stays
+        ("Aix-Marseille, peut-être", "Aix-Marseille, peut-être"),  # a compound's hyphen stays
     ],
 )
 def test_french_spacing(text: str, typeset: str):

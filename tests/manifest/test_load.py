@@ -35,7 +35,7 @@ def test_sample_is_complete():
         "Développement économique",
         "Attractivité, hospitalité & solidarité",
         "Tourisme",
-        "Culture\u00a0- événementiel",  # the dash may not start a line
+        "Culture\u00a0– événementiel",  # the dash may not start a line
     ]
     assert sum(len(t.initiatives) for t in issue.practices) == 30
     assert len(issue.resources) == 10

@@ -23,7 +23,7 @@ N3_THEMES = [
     "Développement économique",
     "Attractivité, hospitalité & solidarité",
     "Tourisme",
-    "Culture\u00a0- événementiel",
+    "Culture\u00a0– événementiel",
 ]
 
 

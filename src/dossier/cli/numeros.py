@@ -44,7 +44,9 @@ def validate(issue: str) -> None:
 @option("--draft", is_flag=True, help=N_('Mark every page "Brouillon" with today\'s date.'))
 @option("--pdf-a", "archive", is_flag=True, help=N_("Print PDF/A-3a for the archive (…-pdfa.pdf), the manifest embedded."))
 @option("--force", is_flag=True, help=N_("Print even if nothing changed since the last build."))
-def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> None:
+@option("--imprimeur", "print_shop", is_flag=True,
+        help=N_("Print the print shop's copy (…-imprimeur.pdf): PDF/X-4, 3 mm bleed, crop marks."))
+def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool, print_shop: bool) -> None:
     from ..press import build_issue
 
     project = Project.find()
@@ -52,6 +54,15 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool) -> 
     def ready() -> None:  # a final PDF is made of a finished numéro only; a draft may hold « À compléter »
         _gate(project, issue, _("nothing was built (dossier build --draft makes a marked draft)"))
 
+    if print_shop:
+        ready()  # the print shop's copy is a final one
+        from ..print_shop import build_for_print_shop
+
+        copy = build_for_print_shop(project, issue)
+        for warning in copy.warnings:
+            echo(_("warning: {warning}").format(warning=warning), err=True)
+        echo(display_path(copy.pdf_path, Path.cwd()))
+        return
     result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force,
                          ready=None if draft else ready)
     for warning in result.warnings:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, model_validator
 
+from ..colours import cover_rule, theme_palette
 from ..i18n import N_, _
 from .addresses import email_address
 from .fields import (
@@ -120,9 +121,10 @@ class ReadingTheme(Strict):
 class Colours(Strict):
     accent: Colour = Field("#123a5a", description=N_("Titles, rules, links and the cover: #RRGGBB."))
     themes: list[Colour] = Field(
-        default=["#9b2d20", "#1f6f5c", "#8a5a00", "#5b3f8c"],
+        default=["#c23c30", "#144e41", "#8b6523", "#5428a1"],
         min_length=1,
-        description=N_("One colour per theme of \"Bonnes pratiques\", in order, starting again when there are more themes."),
+        description=N_("One colour per theme of \"Bonnes pratiques\", in order; more themes get colours made to differ "
+                       "from these, each carrying white text."),
     )
 
 
@@ -255,9 +257,13 @@ class Issue(Strict):
         return [self.publication.pages[p] if isinstance(p, str) else p for p in self.pages]
 
     def theme_colour(self, index: int) -> str:
+        """The theme's own colour, else the palette's (publication.yaml's, extended: dossier.colours.theme_palette)."""
         theme = self.practices[index]
-        palette = self.publication.colours.themes
-        return theme.colour or palette[index % len(palette)]
+        return theme.colour or theme_palette(self.publication.colours.themes, len(self.practices))[index]
+
+    def theme_cover_rule(self, index: int) -> str:
+        """The theme's colour as its rule on the cover: 3:1 or more against the accent."""
+        return cover_rule(self.theme_colour(index), self.publication.colours.accent)
 
     @property
     def slug(self) -> str:

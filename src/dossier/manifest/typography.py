@@ -2,10 +2,11 @@
 
 French text (the default) gets French rules: narrow no-break spaces before ; : ! ? and
 inside « », typographic apostrophes, « » for straight double quotes, ordinals and
-centuries in superscript (7ᵉ, XXIᵉ), and no line break inside "n° 3", "20 avril 2020" or
-between a number and its unit. English text gets curly quotes and apostrophes and no
-added spaces; other languages are left as written. The manifest is never rewritten: these
-rules apply to the text as it is printed (and copied from the PDF).
+centuries in superscript (7ᵉ, XXIᵉ), an en dash for a hyphen typed between spaces
+(« TPE – PME »), and no line break inside "n° 3", "20 avril 2020" or between a number and
+its unit. English text gets curly quotes and apostrophes and no added spaces; other
+languages are left as written. The manifest is never rewritten: these rules apply to the
+text as it is printed (and copied from the PDF).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ _NUMBER_SPACE = re.compile(
 )
 # Groups of digits that belong together: "+33(0)4 13 94 21 73", "80 000".
 _DIGIT_GROUPS = re.compile(r"(?<=\d) (?=\d)")
-# A dash between words ("Banco Ciudad - Buenos Aires") must not start a line.
+# A dash between words ("Banco Ciudad - Buenos Aires", "TPE - PME", "… - 20 avril 2020") must not start a
+# line; a hyphen typed for it is the en dash French typography sets there.
 _SPACED_DASH = re.compile(r" ([-–—]) ")
+_DASHES = {"-": "–"}
 
 
 # An apostrophe between letters (l'économie, d'où, don't); not a quote mark around a word.
@@ -80,7 +83,7 @@ def french(text: str) -> str:
     text = _BEFORE_CLOSE_GUILLEMET.sub(NNBSP + "»", text)
     text = _NUMBER_SPACE.sub(NBSP, text)
     text = _DIGIT_GROUPS.sub(NBSP, text)
-    text = _SPACED_DASH.sub(NBSP + r"\1 ", text)
+    text = _SPACED_DASH.sub(lambda m: NBSP + _DASHES.get(m[1], m[1]) + " ", text)
     return text
 
 

@@ -18,6 +18,7 @@ from types import TracebackType
 
 import jinja2
 
+from ..cover import cover_classes
 from ..errors import DossierError
 from ..files import display_path
 from ..i18n import DEFAULT_LANGUAGE, _, translation
@@ -159,6 +160,7 @@ def render_html(project: Project, issue: Issue, *, draft_date: dt.date | None = 
         publication=issue.publication,
         asset=asset,
         draft_date=draft_date,
+        cover_classes=cover_classes(issue, project.root),
         # "(Re)lire": a numéro in issues/ links to its web edition when publication.yaml gives site_url.
         back_issue_url=lambda back: back_issue_url(back, issue.publication.site_url, published),
     )

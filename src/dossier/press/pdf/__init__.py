@@ -6,6 +6,7 @@ out, warnings), ``measure`` (what the laid-out pages hold), and printing here.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import time
@@ -24,15 +25,22 @@ from ...project import Project
 from ..printed import PrintedPdf, SourceFile
 from .fetch import PROJECT_URL, ProjectFetcher
 from .layout import ACCESSIBLE, ARCHIVE, NO_HARFBUZZ_SUBSET, render_document, weasyprint_warnings
-from .measure import Layout, PrintedElement, PrintedImage, PrintedPage, measure_layout
+from .measure import Layout, PrintedBox, PrintedElement, PrintedImage, PrintedPage, measure_layout
+from .tagging import finisher, language_tags
 
 __all__ = [
-    "NO_HARFBUZZ_SUBSET", "PROJECT_URL", "Layout", "PrintedElement", "PrintedImage", "PrintedPage", "PrintedPdf",
+    "NO_HARFBUZZ_SUBSET", "PROJECT_URL", "Layout", "PrintedBox", "PrintedElement", "PrintedImage", "PrintedPage", "PrintedPdf",
     "SourceFile", "measure_layout", "print_pdf",
 ]
 
 # WeasyPrint warnings that mean something the user asked for is missing from the page.
 _MISSING_MARKERS = ("Failed to load", "cannot be loaded")
+# The sources' media type (RFC 9512), which WeasyPrint cannot guess from a string.
+_SOURCE_TYPE = "application/yaml"
+
+
+def _data_url(data: bytes, media_type: str) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
 
 
 @contextmanager
@@ -76,7 +84,7 @@ def print_pdf(
         laid_out = time.perf_counter()
         attachments = [
             weasyprint.Attachment(
-                string=source.data,
+                url=_data_url(source.data, _SOURCE_TYPE),
                 name=source.name,
                 description=source.description,
                 created=source.modified,
@@ -85,11 +93,12 @@ def print_pdf(
             )
             for source in sources
         ]
-        with _fixed_font_time(fixed_time):
+        with _fixed_font_time(fixed_time), language_tags():
             data = document.write_pdf(
                 pdf_identifier=identifier.encode() if archive else False,
                 pdf_variant=ARCHIVE if archive else ACCESSIBLE,
                 attachments=attachments,
+                finisher=finisher(archive),
             )
         written = time.perf_counter()
     if fetcher.failures:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyphen
 
 from ...files import OutputError, write_atomically
+from .typesetting import typesetter
 
 # The languages a draft's text is in: its root's and every element's lang attribute.
 _LANG_ATTRIBUTE = re.compile(r'\blang="([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"')
@@ -39,7 +40,7 @@ def load_patterns(html: str, cache: Path) -> None:
             continue
         path = pyphen.LANGUAGES[name]
         if path not in pyphen.hdcache:
-            pyphen.hdcache[path] = _load(Path(path), cache)
+            pyphen.hdcache[path] = typesetter(_load(Path(path), cache))
 
 
 def _load(dictionary: Path, cache: Path) -> pyphen.HyphDict:

@@ -14,6 +14,7 @@ from ...project import Project
 from .fetch import PROJECT_URL, ProjectFetcher, base_url
 from .hyphenation import CACHE as HYPHENATION_CACHE
 from .hyphenation import load_patterns
+from .typesetting import forbid, forgive, hyphenation_faults, hyphenation_limits
 
 # Without HarfBuzz's subsetter WeasyPrint subsets fonts with fontTools: about 5× slower.
 _FONTTOOLS_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
@@ -62,8 +63,24 @@ ACCESSIBLE = "pdf/ua-1"
 ARCHIVE = "pdf/a-3a"
 
 
-def render_document(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher) -> weasyprint.Document:
+# Layouts at most per print: the first, then again while the measured hyphenation pass finds faults.
+HYPHENATION_PASSES = 3
+
+
+def render_document(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher,
+                    stylesheets: tuple[weasyprint.CSS, ...] = (), **options: object) -> weasyprint.Document:
+    """Lay out the draft (with ``stylesheets`` after its own, WeasyPrint's render ``options``); lay it out
+    again with the words at fault kept whole while hyphenation has faults."""
     url = base_url(project, html_path)
     load_patterns(html, project.root / HYPHENATION_CACHE)
-    # Image options act when images are loaded, during layout: they go to render().
-    return weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(dpi=IMAGE_DPI)
+    forgive()
+    for _pass in range(HYPHENATION_PASSES):
+        # Image options act when images are loaded, during layout: they go to render().
+        with hyphenation_limits():
+            document = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(
+                dpi=IMAGE_DPI, stylesheets=list(stylesheets), **options)
+        faults = hyphenation_faults(document.pages)
+        if not faults:
+            break
+        forbid(faults)
+    return document
