@@ -1,5 +1,6 @@
 """Benchmark: Lighthouse (npm, on Debian's chromium) on the site of the sample n°3: the archive and the edition.
 
+The site is served over loopback by python's http.server, compressing text with gzip as web servers do.
 Prints the accessibility, performance, best-practices and SEO scores, mobile (Lighthouse's default: a
 Moto G Power's screen, slow 4G and a 4× slower processor, simulated), and the performance metrics
 behind the score. Targets: accessibility 100, performance ≥ 95 on both pages.
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
 import json
 import statistics
 import subprocess
@@ -26,13 +29,30 @@ from sample import ROOT, copy_sample
 
 LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CATEGORIES = ("accessibility", "performance", "best-practices", "seo")
+TEXT = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".xml": "application/xml"}
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
            "speed-index")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """python -m http.server's handler, compressing text as web servers do (nginx's and Apache's usual gzip)."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
+
+    def send_head(self):  # noqa: ANN201 - the base class's
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in TEXT or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", TEXT[path.suffix])
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def lighthouse(url: str, out: Path) -> dict:
@@ -54,7 +74,7 @@ def main() -> None:
         with (root / "publication.yaml").open("a", encoding="utf-8") as out:
             out.write("site_url: https://example.org/dossiers/\n")
         subprocess.run([sys.executable, "-m", "dossier", "site"], cwd=root, check=True, capture_output=True)
-        handler = functools.partial(QuietHandler, directory=str(root / "output"))
+        handler = functools.partial(GzipHandler, directory=str(root / "output"))
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}/site/"

@@ -16,6 +16,7 @@ from dossier.press.cache import CACHE_FILE
 from dossier.project import Project
 
 PDF = "output/dossier-special-03.pdf"
+DRAFT = "output/dossier-special-03-brouillon.pdf"
 
 
 def build(*options: str) -> tuple[bool, str]:
@@ -84,9 +85,9 @@ def test_a_corrupt_cache_is_ignored(project: Path):
 
 def test_options_are_part_of_what_is_built(project: Path):
     build()
-    assert build("--draft") == (False, PDF)  # the marked PDF replaces the plain one
-    assert build("--draft") == (True, PDF)  # same day: same date printed
-    assert build() == (False, PDF)
+    assert build("--draft") == (False, DRAFT)  # the marked PDF has its own file, beside the plain one
+    assert build("--draft") == (True, DRAFT)  # same day: same date printed
+    assert build() == (True, PDF)  # the plain one untouched, still the current one
     assert build("--strict") == (True, PDF)  # the plain build had no warnings
     assert build("--pdf-a") == (False, "output/dossier-special-03-pdfa.pdf")
     assert build() == (True, PDF)
@@ -99,7 +100,8 @@ def test_is_up_to_date_is_the_staleness_test_for_send(project: Path):
     assert is_up_to_date(root, "3", project / PDF)
     assert not is_up_to_date(root, "3", project / "output/other.pdf")
     build("--draft")
-    assert not is_up_to_date(root, "3", project / PDF)  # a draft is never the PDF to send
+    assert not is_up_to_date(root, "3", project / DRAFT)  # a draft is never the PDF to send…
+    assert is_up_to_date(root, "3", project / PDF)  # …and the PDF to send is still the current one
     build()
     manifest = project / "issues/03/issue.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("Dossier spécial n°3", "n°3"), encoding="utf-8")

@@ -105,6 +105,6 @@ def test_send_status_in_french(project: Path):
 
 
 def test_send_usage_errors_in_french(project: Path):
-    result = french_run("send", "3", "--send", "--status", "--partners", "publication.yaml")
+    result = french_run("send", "3", "--send", "--yes", "--status", "--partners", "publication.yaml")
     assert result.exit_code == 2
     assert "Erreur\u202f: choisissez une seule option parmi --send, --test et --status" in result.stderr

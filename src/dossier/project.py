@@ -66,10 +66,12 @@ class Project:
     def output_dir(self) -> Path:
         return self.root / "output"
 
-    def output_paths(self, slug: str, *, archive: bool = False) -> tuple[Path, Path]:
-        """Where a numéro's HTML draft and PDF go, by its slug (the archive copy has a name of its own)."""
-        pdf_name = f"{slug}-pdfa.pdf" if archive else f"{slug}.pdf"
-        return self.output_dir / f"{slug}.html", self.output_dir / pdf_name
+    def output_paths(self, slug: str, *, archive: bool = False, draft: bool = False) -> tuple[Path, Path]:
+        """Where a numéro's HTML draft and PDF go, by its slug (the archive copy and a --draft build have names of
+        their own: a draft never takes the final PDF's place)."""
+        stem = f"{slug}-brouillon" if draft else slug
+        pdf_name = f"{stem}-pdfa.pdf" if archive else f"{stem}.pdf"
+        return self.output_dir / f"{stem}.html", self.output_dir / pdf_name
 
     @property
     def mail_templates_dir(self) -> Path:

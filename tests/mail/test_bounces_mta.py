@@ -47,7 +47,7 @@ def test_a_real_dsn_suppresses_the_unknown_address(project: Path, exim: Exim, se
     (project / "fake-partners.csv").write_text("email\njean.dupont@example.org\nnobody-here@example.org\n",
                                                encoding="utf-8")
     fake_pdf(project)
-    sent = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    sent = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert sent.exit_code == 0, sent.output  # the server takes both: it finds out later that one has no mailbox
 
     # Two messages in, one DSN out: three deliveries completed.
@@ -72,7 +72,7 @@ def test_a_forged_dsn_delivered_by_a_real_server_is_left_for_a_person(project: P
     configure_mail(project, MAIL_SETTINGS + "  bounce_address: bounces@example.org\n")
     (project / "fake-partners.csv").write_text("email\njean.dupont@example.org\n", encoding="utf-8")
     fake_pdf(project)
-    assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+    assert run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes").exit_code == 0
     wait_for(lambda: exim.delivered(1), "Exim delivering the message")
     forged = dsn(b"Message-ID: <guessed@example.org>\n\n", "jean.dupont@example.org",
                  to="bounces+jean.dupont=example.org@example.org", message_id="<forged@evil.example>")

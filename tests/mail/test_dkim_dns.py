@@ -68,7 +68,7 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpTestServer]:
 def send_one(project: Path) -> None:
     (project / "fake-partners.csv").write_text("email,name\njean@example.net,Jean Dupont\n", encoding="utf-8")
     fake_pdf(project)
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     assert result.exit_code == 0, result.output
 
 

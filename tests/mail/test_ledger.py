@@ -64,7 +64,7 @@ def test_a_delivery_that_cannot_be_recorded_stops_the_run(
     try:
         for name, value in server.env().items():
             monkeypatch.setenv(name, value)
-        result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+        result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     finally:
         server.stop()
     assert result.exit_code == 1

@@ -38,6 +38,12 @@ def server(monkeypatch: pytest.MonkeyPatch):
     smtp.stop()
 
 
+def written(project: Path, number: int) -> None:
+    """A numéro from `dossier new` with its « À compléter » written: the gate lets nothing unfinished go out."""
+    manifest = project / f"issues/{number:02d}/issue.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("À compléter", "Texte écrit"), encoding="utf-8")
+
+
 def unsubscribe_subject(message: Received) -> str:
     """What a mail client puts in the subject when the reader uses the List-Unsubscribe mailto."""
     mailto = message.parsed()["List-Unsubscribe"].strip("<>")
@@ -55,10 +61,11 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     (project / "fake-partners-early.csv").write_text(f"email\n{soft}\n", encoding="utf-8")
     for number in ("1", "2"):
         assert run("new", "--number", number).exit_code == 0
-        sent = run("send", number, "--partners", "fake-partners-early.csv", "--link", LINK, "--send")
+        written(project, int(number))
+        sent = run("send", number, "--partners", "fake-partners-early.csv", "--link", LINK, "--send", "--yes")
         assert sent.exit_code == 0, sent.output
     fake_pdf(project)
-    sent = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    sent = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     assert sent.exit_code == 0, sent.output
     assert server.handler.to()[2:] == partners
     by_address = {m.rcpt_tos[0]: m for m in server.handler.received[2:]}
@@ -114,7 +121,8 @@ def test_unsubscribes_and_bounces_are_honoured_for_the_next_numero(project: Path
     assert second.stdout.splitlines()[-3].startswith("inbox: 12 messages read from inbox.mbox: 9 already read, ")
 
     assert run("new").stdout == "issues/04/issue.yaml\n"
-    fourth = run("send", "4", "--partners", "fake-partners.csv", "--link", LINK, "--send")
+    written(project, 4)
+    fourth = run("send", "4", "--partners", "fake-partners.csv", "--link", LINK, "--send", "--yes")
     assert fourth.exit_code == 0, fourth.output
     gone = {unsub_own, unsub_other, unsub_plain, hard_1, hard_2, soft}
     assert server.handler.to()[22:] == [p for p in partners if p not in gone]

@@ -17,13 +17,13 @@ def test_a_refusal_at_data_is_that_partners_failure_and_the_batch_goes_on(
     project: Path, pdf: bytes, start_server: Callable, reply: str  # noqa: F811
 ) -> None:
     server = start_server(FaultyHandler(refuse_data={"marie@example.net": reply}))
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     assert result.exit_code == 1
     assert server.handler.to() == ["jean.dupont@example.org", "bob@example.com"]
     assert server.handler.connections == 1, "a refusal is no lost connection"
     assert result.stderr.splitlines()[-2] == f"fake-partners.csv:3: marie@example.net: {reply}"
     assert ledger_records(project)["marie@example.net"].status == "failed"
-    again = run("send", "3", "--partners", "fake-partners.csv", "--send")  # tries her again, and only her
+    again = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")  # tries her again, and only her
     assert again.exit_code == 1
     assert server.handler.to() == ["jean.dupont@example.org", "bob@example.com"]
 
@@ -91,14 +91,14 @@ def test_a_read_only_ledger_says_not_to_move_it(project: Path, pdf: bytes, start
     if os.geteuid() != 0:
         pytest.skip("needs root to bind-mount a read-only folder")
     start_server()
-    assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+    assert run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes").exit_code == 0
     folder = project / ".dossier"
     if subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True).returncode != 0:
         pytest.skip("bind mounts are not allowed here")
     try:
         subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
         write_partners(project / "fake-partners.csv", [*PARTNERS[:3], ("new@example.org", "New")])
-        result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+        result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     finally:
         subprocess.run(["umount", "--lazy", str(folder)], check=True)
     assert result.exit_code == 1

@@ -81,9 +81,9 @@ def ledger_records(project: Path, issue: int = 3) -> dict:
 
 def test_messages_arrive_whole_and_each_is_recorded(project: Path, pdf: bytes, start_server: Callable) -> None:
     server = start_server()
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0].startswith(f"sent 3 of 3 pending messages via 127.0.0.1:{server.port} (none)")
+    assert result.stdout.splitlines()[0].startswith(f"sent 3 of 3 pending messages via 127.0.0.1:{server.port} (unencrypted)")
 
     received = server.handler.received
     assert server.handler.to() == [e for e, _ in PARTNERS[:3]]
@@ -104,7 +104,7 @@ def test_messages_arrive_whole_and_each_is_recorded(project: Path, pdf: bytes, s
         assert records[address].status == "sent"
         assert records[address].message_id == parsed["Message-ID"]
 
-    again = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    again = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert again.exit_code == 0
     assert again.stdout == "nothing to send: the 3 partners were all sent this numéro already (see --status)\n"
     assert len(server.handler.received) == 3
@@ -112,13 +112,13 @@ def test_messages_arrive_whole_and_each_is_recorded(project: Path, pdf: bytes, s
 
 def test_a_renamed_reexported_list_mails_nobody_twice(project: Path, pdf: bytes, start_server: Callable) -> None:
     server = start_server()
-    assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+    assert run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes").exit_code == 0
     # Re-exported from the spreadsheet: other file name, separator, column order and address case, one new row.
     (project / "fake-partners-2.csv").write_text(
         "Name;E-mail\nMarie;MARIE@example.NET\nNouvelle;alice@example.fr\nJean;Jean.Dupont@Example.org\n",
         encoding="utf-8",
     )
-    result = run("send", "3", "--partners", "fake-partners-2.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners-2.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 0, result.output
     assert server.handler.to() == ["jean.dupont@example.org", "marie@example.net", "bob@example.com", "alice@example.fr"]
     assert "  2 partners already sent this numéro were left out" in result.stdout.splitlines()
@@ -129,7 +129,7 @@ def test_a_dropped_connection_is_reopened_and_nothing_is_sent_twice(
 ) -> None:
     write_partners(project / "fake-partners.csv", PARTNERS)
     server = start_server(FaultyHandler(drop_after=2, drop_times=1))
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 0, result.output
     assert server.handler.drops == 1
     assert server.handler.to() == [e for e, _ in PARTNERS]
@@ -141,7 +141,7 @@ def test_a_run_cut_off_by_the_server_resumes_with_exactly_the_rest(
 ) -> None:
     write_partners(project / "fake-partners.csv", PARTNERS)
     server = start_server(FaultyHandler(drop_after=2, drop_times=1_000))
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     assert result.exit_code == 75  # EX_TEMPFAIL: not a failure of the list, try again later
     last = result.stderr.splitlines()[-1]
     assert last.startswith(f"127.0.0.1:{server.port} is not taking mail for now (")
@@ -150,7 +150,7 @@ def test_a_run_cut_off_by_the_server_resumes_with_exactly_the_rest(
     assert sorted(ledger_records(project)) == sorted(e for e, _ in PARTNERS[:2])
 
     server.handler.drop_times = 0  # the server is back
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("sent 3 of 3 pending messages")
     assert "  2 partners already sent this numéro were left out" in result.stdout.splitlines()
@@ -177,13 +177,13 @@ def test_ctrl_c_stops_after_the_message_in_flight_and_the_rest_follows(
     assert server.handler.to() == ["jean.dupont@example.org"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler, "Ctrl-C handling is restored"
 
-    assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+    assert run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes").exit_code == 0
     assert server.handler.to() == [e for e, _ in PARTNERS[:3]]
 
 
 def test_a_temporary_refusal_is_retried(project: Path, pdf: bytes, start_server: Callable) -> None:
     server = start_server(FaultyHandler(refuse_first={"marie@example.net": ["451 4.7.1 greylisted, try again"]}))
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 0, result.output
     assert server.handler.rcpt_attempts["marie@example.net"] == 2
     assert server.handler.to() == [e for e, _ in PARTNERS[:3]]
@@ -192,7 +192,7 @@ def test_a_temporary_refusal_is_retried(project: Path, pdf: bytes, start_server:
 
 def test_a_refusal_that_lasts_is_recorded_as_a_failure(project: Path, pdf: bytes, start_server: Callable) -> None:
     server = start_server(FaultyHandler(refuse={"marie@example.net": "452 4.2.2 mailbox full"}))
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 1
     assert server.handler.rcpt_attempts["marie@example.net"] == 4  # 1 + len(RETRY_DELAYS)
     assert result.stderr.splitlines()[-2] == (
@@ -204,7 +204,7 @@ def test_a_permanent_refusal_is_recorded_and_the_others_are_sent(
     project: Path, pdf: bytes, start_server: Callable
 ) -> None:
     server = start_server(FaultyHandler(refuse={"marie@example.net": "550 5.1.1 no such mailbox"}))
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 1
     assert server.handler.to() == ["jean.dupont@example.org", "bob@example.com"]
     assert server.handler.rcpt_attempts["marie@example.net"] == 1, "a 5xx is not retried"
@@ -231,7 +231,7 @@ def test_a_permanent_refusal_is_recorded_and_the_others_are_sent(
     assert everyone[-1] == "2 sent, 1 failed"
 
     del server.handler.refuse["marie@example.net"]  # the mailbox was created: a new --send tries only her
-    assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+    assert run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes").exit_code == 0
     assert server.handler.to() == ["jean.dupont@example.org", "bob@example.com", "marie@example.net"]
 
 
@@ -252,7 +252,7 @@ def test_rate_limit_spaces_the_messages(project: Path, pdf: bytes, start_server:
     write_partners(project / "fake-partners.csv", PARTNERS[:4])
     start_server()
     started = time.monotonic()
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--rate", "600")  # one per 0.1 s
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes", "--rate", "600")  # one per 0.1 s
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 0.3
 
@@ -279,7 +279,7 @@ def test_starttls_with_a_self_signed_certificate_and_login(
 ) -> None:
     server = start_server(security="starttls", cert=certificate, users={"chaire": PASSWORD},
                           env={"DOSSIER_SMTP_USER": "chaire", "DOSSIER_SMTP_PASSWORD": PASSWORD})
-    untrusted = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    untrusted = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert untrusted.exit_code == 1
     assert untrusted.stderr.splitlines()[-2] == (
         f"127.0.0.1:{server.port}: the server's certificate is not trusted (self-signed certificate): if your "
@@ -288,7 +288,7 @@ def test_starttls_with_a_self_signed_certificate_and_login(
     assert server.handler.received == []
 
     monkeypatch.setenv("DOSSIER_SMTP_CAFILE", str(certificate[0]))  # trust it, as for an organisation's own CA
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 0, result.output
     assert [(m.tls, m.user) for m in server.handler.received] == [(True, "chaire")] * 3
     assert f"via 127.0.0.1:{server.port} (starttls as chaire)" in result.stdout
@@ -303,7 +303,7 @@ def test_a_refused_login_names_the_variables_never_the_password(
     server = start_server(security="starttls", cert=certificate, users={"chaire": PASSWORD},
                           env={"DOSSIER_SMTP_USER": "chaire", "DOSSIER_SMTP_PASSWORD": wrong,
                                "DOSSIER_SMTP_CAFILE": str(certificate[0])})
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
         f"127.0.0.1:{server.port}: login refused for user chaire (535 5.7.8 Authentication credentials invalid): "
@@ -317,7 +317,7 @@ def test_a_refused_login_names_the_variables_never_the_password(
 
 def test_implicit_tls(project: Path, pdf: bytes, start_server: Callable, certificate: tuple[Path, Path]) -> None:
     server = start_server(security="ssl", cert=certificate, env={"DOSSIER_SMTP_CAFILE": str(certificate[0])})
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 0, result.output
     assert [m.tls for m in server.handler.received] == [True] * 3
 
@@ -326,7 +326,7 @@ def test_one_sending_run_at_a_time(project: Path, pdf: bytes, start_server: Call
     server = start_server()
     ledger = project / ".dossier" / "deliveries.sqlite"
     with sending_lock(ledger, "x"):
-        result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+        result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
         ".dossier/deliveries.sqlite: another 'dossier send' is sending with this ledger: wait for it to finish"
@@ -335,14 +335,14 @@ def test_one_sending_run_at_a_time(project: Path, pdf: bytes, start_server: Call
 
 
 def test_sending_needs_the_server_settings(project: Path, pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 1
-    assert result.stderr.startswith("no SMTP server: to send, write it in publication.yaml")
+    assert result.stderr.splitlines()[-1].startswith("no SMTP server: to send, write it in publication.yaml")
     monkeypatch.setenv("DOSSIER_SMTP_HOST", "smtp.example.org")
     monkeypatch.setenv("DOSSIER_SMTP_USER", "chaire")
-    result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes")
     assert result.exit_code == 1
-    assert result.stderr.startswith("no password for ")
+    assert result.stderr.splitlines()[-1].startswith("no password for ")
 
 
 def test_lines_starting_with_a_dot_arrive_intact(project: Path, pdf: bytes, start_server: Callable) -> None:
@@ -351,7 +351,7 @@ def test_lines_starting_with_a_dot_arrive_intact(project: Path, pdf: bytes, star
         out.write("\npublication:\n  mail:\n    text: |\n      .\n      .. deux points\n      fin\n      .\n")
     pdf = fake_pdf(project)  # the manifest changed: this is the print of it now
     server = start_server()
-    assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+    assert run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes", "--yes").exit_code == 0
     for message in server.handler.received:
         text = message.parsed().get_body(("plain",)).get_content()
         assert text.replace("\r\n", "\n") == ".\n.. deux points\nfin\n.\n"

@@ -20,7 +20,7 @@ from mail_servers import DroppingProxy
 from smtp_support import FaultyHandler, SmtpTestServer
 from test_send import PARTNERS, clean_smtp_environment, ledger_records, pdf, start_server, write_partners  # noqa: F401
 
-SEND = ("send", "3", "--partners", "fake-partners.csv", "--send")
+SEND = ("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_a_corrupted_ledger_says_how_to_recover_and_nothing_is_sent(project: Pat
     server = SmtpTestServer().start()
     try:
         env = server.env()
-        for command in (["send", "3", "--partners", "fake-partners.csv", "--send"], ["unsubscribe", "a@example.org"],
+        for command in (["send", "3", "--partners", "fake-partners.csv", "--send", "--yes"], ["unsubscribe", "a@example.org"],
                         ["suppressed"], ["inbox", "--mbox", "bounces.mbox"]):
             os.environ.update(env)
             result = run(*command)
@@ -158,7 +158,7 @@ def test_every_send_skips_suppressed_partners_and_counts_them(project: Path, mon
     try:
         for name, value in server.env().items():
             monkeypatch.setenv(name, value)
-        sent = run("send", "3", "--partners", "fake-partners.csv", "--send")
+        sent = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
         test_copy = run("send", "3", "--partners", "fake-partners.csv", "--test", addresses[1])
     finally:
         server.stop()
@@ -168,7 +168,7 @@ def test_every_send_skips_suppressed_partners_and_counts_them(project: Path, mon
     assert "  3 skipped: manual 2, bounced 1 (on the suppression list: see dossier suppressed)" in sent.stdout.splitlines()
     assert test_copy.exit_code == 0
 
-    again = run("send", "3", "--partners", "fake-partners.csv", "--send")
+    again = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
     assert again.stdout == ("nothing to send: 3 partners were sent this numéro already, 3 skipped: manual 2, bounced 1 "
                             "(on the suppression list: see dossier suppressed)\n")
 
@@ -189,7 +189,7 @@ def test_a_partner_suppressed_after_delivery_counts_as_sent(project: Path, monke
     try:
         for name, value in server.env().items():
             monkeypatch.setenv(name, value)
-        assert run("send", "3", "--partners", "fake-partners.csv", "--send").exit_code == 0
+        assert run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes").exit_code == 0
     finally:
         server.stop()
     assert run("unsubscribe", addresses[0]).exit_code == 0

@@ -77,7 +77,7 @@ def sent(project: Path) -> Iterator[SmtpTestServer]:
     server = SmtpTestServer().start()
     try:
         os.environ.update(server.env())
-        result = run("send", "3", "--partners", "fake-partners.csv", "--send")
+        result = run("send", "3", "--partners", "fake-partners.csv", "--send", "--yes")
         assert result.exit_code == 0, result.output
         yield server
     finally:

@@ -69,9 +69,9 @@ def test_scaffold_passes_validate_build_and_the_schema(project: Path):
     data = editor_load((project / "issues/04/issue.yaml").read_text(encoding="utf-8"))
     schema = yaml.safe_load((project / "schema/issue.schema.json").read_text(encoding="utf-8"))
     assert [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)] == []
-    built = run("build", "4")
+    built = run("build", "4", "--draft")  # as final it is refused: « À compléter » is left (tests/check/test_gate.py)
     assert built.exit_code == 0, built.stderr
-    assert (project / "output/dossier-special-04.pdf").read_bytes().startswith(b"%PDF-")
+    assert (project / "output/dossier-special-04-brouillon.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_new_never_overwrites_a_numero(project: Path):

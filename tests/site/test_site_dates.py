@@ -66,8 +66,11 @@ def test_the_sample_lacks_a_date_and_three_addresses(project: Path) -> None:
     """What the seed does not give, check asks for: n°3's date, and the url of three back-page actions."""
     result = run("check", "3")
     lines = result.stdout.splitlines()
+    labels = [n for n, line in enumerate((project / "publication.yaml").read_text(encoding="utf-8").splitlines(), 1)
+              if line.lstrip().removeprefix("- ").startswith("label: ")]
+    assert len(labels) == 3
     assert [line.split(": ", 1)[0] for line in lines] == [
-        "issues/03/issue.yaml:5", "publication.yaml:48", "publication.yaml:72", "publication.yaml:77"]
+        "issues/03/issue.yaml:5", *(f"publication.yaml:{n}" for n in labels)]
     assert "YYYY-MM-DD" in lines[0] and all("has no url" in line for line in lines[1:])
     complete_sample(project)
     assert run("check", "3").stdout == ""

@@ -10,6 +10,7 @@ Only the manifest is read: no layout and no network, so the gate costs a load of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,15 +28,19 @@ class Readiness:
 
 
 class NotReady(DossierError):
-    """A numéro's blocking findings, one ``file:line: …`` each, and what was not done."""
+    """Numéros' blocking findings, one ``file:line: …`` each, a line per numéro, and what was not done."""
 
-    def __init__(self, readiness: Readiness, outcome: str) -> None:
-        self.readiness = readiness
-        count = len(readiness.blocking)
-        summary = ngettext("n°{number} is not ready to go out: {count} thing to correct; {outcome}",
-                           "n°{number} is not ready to go out: {count} things to correct; {outcome}",
-                           count).format(number=readiness.number, count=count, outcome=outcome)
-        super().__init__("\n".join([*(str(p) for p in readiness.blocking), summary]))
+    def __init__(self, found: list[Readiness], outcome: str) -> None:
+        self.found = found
+        lines = []
+        for readiness in found:
+            count = len(readiness.blocking)
+            lines += [str(p) for p in readiness.blocking]
+            lines.append(ngettext("n°{number} is not ready to go out: {count} thing to correct",
+                                  "n°{number} is not ready to go out: {count} things to correct",
+                                  count).format(number=readiness.number, count=count))
+        lines[-1] = _("{summary}; {outcome}").format(summary=lines[-1], outcome=outcome)
+        super().__init__("\n".join(lines))
 
 
 def readiness(project: Project, issue_ref: str | Path) -> Readiness:
@@ -62,12 +67,13 @@ def blocking(project: Project, issue_ref: str | Path) -> list[Problem]:
     return readiness(project, issue_ref).blocking
 
 
-def require_ready(project: Project, issue_ref: str | Path, outcome: str) -> list[Problem]:
-    """The numéro's warnings; NotReady (saying ``outcome``, e.g. "nothing was sent") if anything blocks."""
-    found = readiness(project, issue_ref)
-    if found.blocking:
-        raise NotReady(found, outcome)
-    return found.warnings
+def require_ready(project: Project, issue_refs: str | Path | Iterable[str | Path], outcome: str) -> list[Problem]:
+    """The numéros' warnings; NotReady (every blocking finding of every numéro, then ``outcome``) if anything blocks."""
+    refs = [issue_refs] if isinstance(issue_refs, (str, Path)) else list(issue_refs)
+    found = [readiness(project, ref) for ref in refs]
+    if blocked := [r for r in found if r.blocking]:
+        raise NotReady(blocked, outcome)
+    return [warning for r in found for warning in r.warnings]
 
 
 def not_built() -> str:

@@ -7,14 +7,14 @@ feature inside itself, so the CLI starts at once; they are added here, one line 
 
 from __future__ import annotations
 
-from . import mail, numeros
+from . import intake, mail, numeros
 from .group import cli, echo
 
 __all__ = ["cli", "echo", "main"]
 
 for _command in (numeros.validate, numeros.build, numeros.check, numeros.new, numeros.preview, numeros.site,
-                 numeros.schema, mail.send, mail.unsubscribe, mail.resubscribe, mail.suppressed, mail.inbox,
-                 mail.import_unsubscribes, mail.doctor):
+                 numeros.schema, intake.import_, mail.send, mail.unsubscribe, mail.resubscribe, mail.suppressed,
+                 mail.inbox, mail.import_unsubscribes, mail.doctor):
     cli.add_command(_command)
 
 

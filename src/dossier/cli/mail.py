@@ -20,10 +20,12 @@ from .words import IntRange, argument, option
 @command(help=N_("""Mail a numéro to the partners, once each. {issue}
 
     Without --send it is a dry run: each message is written to output/mail-NN/ as an .eml
-    file and nothing is sent. --send sends to every partner the delivery ledger does not
-    list as served (run it again after an interruption: it sends only the rest). The SMTP
-    server comes from DOSSIER_SMTP_HOST, _PORT, _SECURITY (starttls, ssl, none), _USER and
-    _PASSWORD."""))
+    file and nothing is sent. --send says what it will send, asks you to type the numéro's
+    number, and sends to every partner the delivery ledger does not list as served (run it
+    again after an interruption: it sends only the rest). --test and --send refuse a numéro
+    with « À compléter » left or an image without alt text. The SMTP server is
+    publication.yaml's mail: smtp: (host, port, security, user), the password
+    DOSSIER_SMTP_PASSWORD or the system's keyring; DOSSIER_SMTP_* variables override."""))
 @argument("issue")
 @option("--partners", "partners_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help=N_("The partner list: a spreadsheet (.xlsx, .ods or .csv, a header row with a column of addresses) or a "
@@ -39,10 +41,12 @@ from .words import IntRange, argument, option
 @option("--status", is_flag=True, help=N_("Show who was sent the numéro, who failed and who is pending."))
 @option("--retry-uncertain", is_flag=True,
         help=N_("Send again to partners whose message may have arrived (the connection was lost after it was sent)."))
+@option("--yes", is_flag=True, help=N_("With --send: send without asking to type the numéro's number (in a script)."))
 @option("--ledger", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
         help=N_("The delivery ledger (default: mail.ledger, else .dossier/deliveries.sqlite)."))
 def send(issue: str, partners_file: Path | None, really_send: bool, test_address: str | None, link: str | None,
-         web: bool, rate: int | None, limit: int, status: bool, retry_uncertain: bool, ledger: Path | None) -> None:
+         web: bool, rate: int | None, limit: int, status: bool, retry_uncertain: bool, yes: bool,
+         ledger: Path | None) -> None:
     from ..mail import SendFailures, delivery_status, prepare_mailing, send_mailing, send_test, write_dry_run
     from ..mail.server import server_for
 
@@ -56,6 +60,11 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
     if status:
         echo("\n".join(delivery_status(project, issue, partners_file, ledger=ledger).lines()))
         return
+    if really_send or test_address:
+        from ..check import require_ready
+
+        for warning in require_ready(project, issue, _("nothing was sent")):
+            echo(_("warning: {warning}").format(warning=warning), err=True)
     smtp = server_for(project, issue) if really_send or test_address else None
     mailing = prepare_mailing(project, issue, partners_file, link=link, ledger=ledger, check_all=not test_address,
                               web=web, retry_uncertain=retry_uncertain)
@@ -70,6 +79,11 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
     elif test_address:
         echo(send_test(mailing, smtp, test_address))
     else:
+        from ..mail.confirm import confirm_sending, summary
+
+        echo(summary(mailing), err=True)
+        confirm_sending(mailing, yes=yes, ask=lambda question: click.prompt(question, default="", show_default=False,
+                                                                            err=True))
         with click.progressbar(length=len(mailing.pending), label=_("sending"), show_pos=True, file=sys.stderr) as bar:
             report = send_mailing(mailing, smtp, rate=rate, progress=lambda event: bar.update(1))
         echo("\n".join(report.lines()))

@@ -50,7 +50,12 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool, pri
     from ..press import build_issue
 
     project = Project.find()
+
+    def ready() -> None:  # a final PDF is made of a finished numéro only; a draft may hold « À compléter »
+        _gate(project, issue, _("nothing was built (dossier build --draft makes a marked draft)"))
+
     if print_shop:
+        ready()  # the print shop's copy is a final one
         from ..print_shop import build_for_print_shop
 
         copy = build_for_print_shop(project, issue)
@@ -58,7 +63,8 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool, pri
             echo(_("warning: {warning}").format(warning=warning), err=True)
         echo(display_path(copy.pdf_path, Path.cwd()))
         return
-    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force)
+    result = build_issue(project, issue, strict=strict, draft=draft, archive=archive, force=force,
+                         ready=None if draft else ready)
     for warning in result.warnings:
         echo(_("warning: {warning}").format(warning=warning), err=True)
     if result.unchanged:
@@ -71,6 +77,14 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool, pri
         draft=display_path(result.html_path, project.root),
     ), err=True)
     echo(display_path(result.pdf_path, Path.cwd()))
+
+
+def _gate(project: Project, issues: str | tuple[str, ...], outcome: str) -> None:
+    """Refuse a numéro with blocking findings (check.require_ready); show its warnings."""
+    from ..check import require_ready
+
+    for warning in require_ready(project, issues, outcome):
+        echo(_("warning: {warning}").format(warning=warning), err=True)
 
 
 @command(help=N_("Serve a live preview of a numéro: the HTML draft, reloaded on every save, and its printed pages. {issue}"))
@@ -99,6 +113,8 @@ def site(issues: tuple[str, ...], output: Path | None) -> None:
     from ..site import build_site
 
     project = Project.find()
+    numeros = issues or tuple(str(number) for number in sorted(project.numbers()))
+    _gate(project, numeros, _("the site was not written"))
     report = build_site(project, issues, output)
     for line in report.lines(project.root):
         echo(line, err=True)

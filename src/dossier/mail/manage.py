@@ -47,7 +47,9 @@ def unsubscribe(project: Project, addresses: Sequence[str], list_file: Path | No
                 previous = stops.get(address)
                 if stops.suppress(address, "manual", source, reason):
                     added += 1
-                    why = f"{reason_label('manual')}: {reason}" if reason else reason_label("manual")
+                    why = reason_label("manual")
+                    if reason:
+                        why = _("{reason}: {detail}").format(reason=why, detail=reason)
                     out.append(_("{address}: suppressed ({why})").format(address=address, why=why))
                 else:
                     assert previous is not None
@@ -85,8 +87,9 @@ def suppressed(project: Project, *, as_csv: bool = False, ledger: Path | None = 
         return _("the suppression list in {shown} is empty").format(shown=shown)
     width = max(len(r.address) for r in rows)
     why_width = max(12, *(len(reason_label(r.why)) for r in rows))
+    detail = _(" ({detail})")
     lines = [f"{r.address:<{width}}  {reason_label(r.why):<{why_width}}  {moment(r.at)}  {r.source}"
-             f"{': ' + r.detail if r.detail else ''}" for r in rows]
+             f"{detail.format(detail=r.detail) if r.detail else ''}" for r in rows]
     total = ngettext("{count} suppressed address in {ledger}", "{count} suppressed addresses in {ledger}",
                      len(rows)).format(count=len(rows), ledger=shown)
     return "\n".join([*lines, total])

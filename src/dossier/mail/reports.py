@@ -218,7 +218,7 @@ class StatusReport:
             label = labels[status].ljust(label_width)
             if status == "skipped" and stop is not None:
                 why = reason_label(stop.why)
-                detail = f"{why}: {stop.detail}" if stop.detail else why
+                detail = _("{reason}: {detail}").format(reason=why, detail=stop.detail) if stop.detail else why
                 out.append(f"  {label} {address:<{width}}  {moment(stop.at)}  {detail} ({stop.source})")
             elif record is None:
                 out.append(f"  {label} {address}")

@@ -74,7 +74,8 @@ class SmtpConfig:
 
     def __str__(self) -> str:
         who = _(" as {user}").format(user=self.user) if self.user else ""
-        return f"{self.host}:{self.port} ({self.security}{who})"
+        security = _("unencrypted") if self.security == "none" else self.security
+        return f"{self.host}:{self.port} ({security}{who})"
 
 
 class DeliveryUncertain(Exception):

@@ -2,14 +2,17 @@
 
 A file named .jpg may be a text file, an HTML error page saved by a browser, or a photo
 cut short by an interrupted copy; WeasyPrint would then print an empty frame, or blame
-the stylesheet. Each check reads at most a few kilobytes.
+the stylesheet. Each check reads at most a few kilobytes; then ``imagebounds`` refuses what
+would keep a print busy for minutes (a raster's header, an SVG read once as a stream).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..i18n import _
+from .imagebounds import raster_problem, svg_problem
 
 # Leading bytes of each format, by the suffixes the manifest accepts.
 _SIGNATURES = {
@@ -34,7 +37,7 @@ def image_problem(path: Path) -> str | None:
     found = _format_of(head)
     if expected == "SVG":
         if found == "SVG":
-            return None
+            return svg_problem(path)
         return _("is not an SVG image ({content}): export it again as .svg").format(content=_describe(found, head))
     if found is None or found == "SVG":
         return _("is not a {format} image ({content}): export it again as {suffix}").format(
@@ -42,7 +45,7 @@ def image_problem(path: Path) -> str | None:
     # A PNG named .jpg prints as well as a JPEG: what matters is that it is a whole image.
     if _truncated(found, head, tail, size):
         return _("is cut short (the file ends before the image does): copy or export it again")
-    return None
+    return raster_problem(path)
 
 
 def _format_of(head: bytes) -> str | None:
@@ -78,3 +81,27 @@ def _truncated(kind: str, head: bytes, tail: bytes, size: int) -> bool:
     if kind == "WebP":
         return int.from_bytes(head[4:8], "little") + 8 > size
     return False
+
+
+_IMAGE_LINE = re.compile(r"""^[\s-]*(?:image|logo)\s*:\s*(["']?)(?P<value>.+?)\1\s*(?:#.*)?$""")
+
+
+def image_named_at(root: Path, image: Path) -> str | None:
+    """The manifest line (``file:line``) that names ``image``: its folder's issue.yaml, or publication.yaml; None if none.
+
+    For messages after validation (a print that fails on an image): the text is scanned, not
+    validated again, so a manifest that no longer validates still gives its line.
+    """
+    image, root = image.resolve(), root.resolve()
+    if not image.is_relative_to(root):
+        return None
+    for manifest, base in ((image.parent / "issue.yaml", image.parent), (root / "publication.yaml", root)):
+        try:
+            lines = manifest.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            found = _IMAGE_LINE.match(line)
+            if found and (base / found["value"].strip()).resolve() == image:
+                return f"{manifest.resolve().relative_to(root).as_posix()}:{number}"
+    return None

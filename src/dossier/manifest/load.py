@@ -228,3 +228,12 @@ def load_publication(project: Project) -> Publication:
         return Publication.model_validate(doc.data, context={"base": project.root, "root": project.root})
     except ValidationError as exc:
         raise ManifestError(_problems_from(exc, doc.lines, Publication, (shown, 1), doc.data)) from None
+
+
+def validation_messages(exc: ValidationError, model: type[BaseModel]) -> list[tuple[FieldPath, str]]:
+    """Each error of validating ``model``: its field path and the message a manifest would get (run's language)."""
+    found = []
+    for error in exc.errors():
+        loc = _clean_loc(error["loc"])
+        found.append((loc, _message(error, model, loc)))
+    return found

@@ -7,7 +7,6 @@ collected, never raised, so that every problem of a file is reported at once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import yaml
 
 from ..errors import Problem
 from ..i18n import _, integer
+from .characters import character_problem
 from .yamlhints import hash_comment_problem, syntax_problem
 
 Location = tuple[str, int]  # (file as shown, line)
@@ -40,8 +40,6 @@ _SCALARS = yaml.SafeLoader("")
 # billions of values ("billion laughs"). A real numéro has a few thousand values at most.
 MAX_VALUES = 20_000
 MAX_DEPTH = 40
-# YAML forbids these characters in a file; PyYAML reports them without a line.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class _TooLarge(Exception):
@@ -56,14 +54,20 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> Document:
     except UnicodeDecodeError as exc:
         problems.append(Problem(shown, 0, "", _("not UTF-8 text ({reason}): save the file as UTF-8").format(reason=exc.reason)))
         return Document(None)
-    if bad := _FORBIDDEN.search(text):
-        line = text.count("\n", 0, bad.start()) + 1
-        problems.append(Problem(shown, line, "", _("invisible control character U+{code:04X} in the text: delete it "
-                                                   "(it often comes from a copy-paste)").format(code=ord(bad[0]))))
+    # YAML forbids most of these in a file (PyYAML would report them without a line); values are checked below.
+    if bad := character_problem(text):
+        offset, message = bad
+        problems.append(Problem(shown, text.count("\n", 0, offset) + 1, "", message))
         return Document(None)
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
+        if "invalid Unicode character escape" in (exc.problem or ""):  # "\uD800": half of a surrogate pair
+            mark = exc.problem_mark or exc.context_mark
+            problems.append(Problem(shown, mark.line + 1 if mark else 0, "", _(
+                "a \\u escape that is not a character (half of a surrogate pair): delete it, or write the character "
+                "itself")))
+            return Document(None)
         line, message = syntax_problem(exc, text)
         problems.append(Problem(shown, line, "", message))
         return Document(None)
@@ -108,11 +112,17 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.construct(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        self._check_characters(node, path)
         try:
             return _SCALARS.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError):
             # e.g. 2020-13-03 looks like a timestamp but is none: the model says what is wrong.
             return node.value
+
+    def _check_characters(self, node: yaml.Node, path: FieldPath) -> None:
+        """A scalar written with escapes ("\\uFFFE", "\\x7F") holds characters the file's text did not show."""
+        if isinstance(node, yaml.ScalarNode) and node.style == '"' and (bad := character_problem(node.value)):
+            self.problems.append(Problem(self.shown, node.start_mark.line + 1, _in_words(path), bad[1], path=path))
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -122,6 +132,7 @@ class _Builder:
                 self.problems.append(Problem(self.shown, line, _in_words(path),
                                              _("merge keys (<<) are not supported: write the fields out")))
                 continue
+            self._check_characters(key_node, path)
             try:
                 key = _SCALARS.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             except (yaml.constructor.ConstructorError, ValueError):

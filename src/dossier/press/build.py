@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,12 +69,15 @@ def build_issue(
     draft: bool = False,
     archive: bool = False,
     force: bool = False,
+    ready: Callable[[], object] | None = None,
 ) -> BuildResult:
     """Build one numéro; nothing is written unless everything succeeded.
 
     ``draft`` marks every page "Brouillon" with today's date; ``archive`` prints PDF/A-3a
     with the manifest (and publication.yaml) embedded as sources. Unless ``force``, a build
     whose inputs are unchanged returns the recorded outputs (``unchanged``) without printing.
+    ``ready`` (the CLI's gate) is called before a build that prints, and may raise to stop
+    it; an unchanged build does not call it: its inputs, the manifest among them, passed it.
     """
     started = time.perf_counter()
     manifest = project.manifest_for(issue_ref)
@@ -82,6 +86,8 @@ def build_issue(
         return BuildResult(None, manifest, cached.html_path, cached.pdf_path, cached.pages, cached.size,
                            time.perf_counter() - started, cached.warnings,
                            {"check": time.perf_counter() - started}, unchanged=True)
+    if ready is not None:
+        ready()
     from .printing import start_printer
 
     # Started before loading: the worker imports WeasyPrint while this process loads and renders.
@@ -102,7 +108,7 @@ def _build(project: Project, manifest: Path, printer: Printer, started: float, *
     issue = load_issue(project, manifest)
     inputs = hash_inputs(project, project.sources(issue), draft_date=draft_date, archive=archive)
     loaded = time.perf_counter()
-    html_path, pdf_path = project.output_paths(issue.slug, archive=archive)
+    html_path, pdf_path = project.output_paths(issue.slug, archive=archive, draft=draft_date is not None)
     html = render_html(project, issue, draft_date=draft_date)
     rendered = time.perf_counter()
     sources = []
@@ -122,7 +128,7 @@ def _build(project: Project, manifest: Path, printer: Printer, started: float, *
     # Both or neither: a PDF never stands beside the draft of another version.
     write_all_atomically([(html_path, html_bytes), (pdf_path, printed.data)])
     record_build(project, manifest, inputs, {html_path: html_bytes, pdf_path: printed.data},
-                 pages=printed.pages, warnings=printed.warnings, archive=archive)
+                 pages=printed.pages, warnings=printed.warnings, archive=archive, draft=draft_date is not None)
     finished = time.perf_counter()
     return BuildResult(
         issue=issue,

@@ -67,8 +67,8 @@ def _relative(project: Project, path: Path) -> str:
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else resolved.as_posix()
 
 
-def _entry_name(project: Project, manifest: Path, archive: bool) -> str:
-    return f"{_relative(project, manifest)} {'pdf/a' if archive else 'pdf'}"
+def _entry_name(project: Project, manifest: Path, archive: bool, draft: bool = False) -> str:
+    return f"{_relative(project, manifest)} {'pdf/a' if archive else 'pdf'}{' draft' if draft else ''}"
 
 
 def build_key(project: Project, sources: list[str], *, draft_date: dt.date | None, archive: bool) -> str | None:
@@ -165,7 +165,7 @@ def cached_build(
     project: Project, manifest: Path, *, draft_date: dt.date | None = None, archive: bool = False, strict: bool = False
 ) -> CachedBuild | None:
     """The outputs of the last build of ``manifest`` if nothing it reads changed since, else None."""
-    entry = _read_cache(project).get("builds", {}).get(_entry_name(project, manifest, archive))
+    entry = _read_cache(project).get("builds", {}).get(_entry_name(project, manifest, archive, draft_date is not None))
     if not _valid_entry(entry) or (strict and entry["warnings"]):
         return None
     layout = [_relative(project, path) for path in project.layout_files()]
@@ -204,6 +204,7 @@ def record_build(
     pages: int,
     warnings: list[str],
     archive: bool,
+    draft: bool = False,
 ) -> None:
     """Remember a build whose HTML draft and PDF (``outputs``: path to bytes, draft first) were just written."""
     if inputs.key is None:
@@ -211,7 +212,7 @@ def record_build(
     (html_path, html), (pdf_path, pdf) = outputs.items()
     cache = _read_cache(project)
     builds = cache.get("builds") if isinstance(cache.get("builds"), dict) else {}
-    builds[_entry_name(project, manifest, archive)] = {
+    builds[_entry_name(project, manifest, archive, draft)] = {
         "key": inputs.key,
         "sources": inputs.names,
         "layout": inputs.layout,

@@ -1,7 +1,8 @@
 """feed.xml (Atom) and sitemap.xml: how readers' feed apps and search engines find the numéros.
 
 Invariants: both are written from the same numéros as the archive, newest first, and are
-byte-identical for the same numéros. No date is made up: a numéro's date is the one the
+byte-identical for the same numéros, and well-formed XML whatever the text (the validator refuses
+the characters XML cannot hold; they are dropped here too). No date is made up: a numéro's date is the one the
 project states (``manifest.dates``). Atom requires an <updated> instant for every entry and
 for the feed, so only numéros dated to the day are entries, the feed's <updated> is the
 newest of their dates, and with none there is no feed at all (``feed_numeros``); the
@@ -21,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..files import write_atomically
 from ..i18n import translation
+from ..manifest.characters import xml_text
 from ..manifest.dates import NumeroDate
 from ..manifest.fields import Month
 from ..manifest.model import Issue
@@ -29,6 +31,15 @@ from .edition import ISSUE_TITLE, PRACTICES
 
 _NAMESPACE = uuid.UUID("9a3e3f1e-0c1b-4e8a-9a65-6b8e2f7b4c11")  # fixed: a numéro keeps its id from run to run
 FEED_FILE = "feed.xml"
+
+
+def _text(value: str) -> str:
+    """Text as XML element content: escaped, and without the characters XML cannot hold, whatever got through."""
+    return escape(xml_text(value))
+
+
+def _attribute(value: str) -> str:
+    return quoteattr(xml_text(value))
 
 
 @dataclass(frozen=True)
@@ -65,14 +76,14 @@ def write_feed(stage: Path, site_url: str | None, numeros: list[Listed]) -> bool
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',
-        f"  <title>{escape(publication.series)} · {escape(publication.publisher_short or publication.publisher)}</title>",
-        f"  <id>{escape(feed_id)}</id>",
+        f"  <title>{_text(publication.series)} · {_text(publication.publisher_short or publication.publisher)}</title>",
+        f"  <id>{_text(feed_id)}</id>",
         f"  <updated>{_stamp(newest)}</updated>",
-        f"  <author><name>{escape(publication.publisher)}</name></author>",
-        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(base + 'index.html' if not site_url else base)}/>",
+        f"  <author><name>{_text(publication.publisher)}</name></author>",
+        f"  <link rel=\"alternate\" type=\"text/html\" href={_attribute(base + 'index.html' if not site_url else base)}/>",
     ]
     if site_url:
-        lines.append(f'  <link rel="self" type="application/atom+xml" href={quoteattr(site_url + FEED_FILE)}/>')
+        lines.append(f'  <link rel="self" type="application/atom+xml" href={_attribute(site_url + FEED_FILE)}/>')
     for entry in dated:
         issue = entry.issue
         assert isinstance(entry.date, dt.date)
@@ -84,13 +95,13 @@ def write_feed(stage: Path, site_url: str | None, numeros: list[Listed]) -> bool
         title = words(ISSUE_TITLE).format(title=issue.title, number=issue.number, subtitle=issue.subtitle)
         lines += [
             "  <entry>",
-            f"    <title>{escape(title)}</title>",
-            f"    <id>{escape(entry_id)}</id>",
+            f"    <title>{_text(title)}</title>",
+            f"    <id>{_text(entry_id)}</id>",
             f"    <published>{_stamp(entry.date)}</published>",
             f"    <updated>{_stamp(entry.date)}</updated>",
-            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(href)}/>",
-            f"    <link rel=\"enclosure\" type=\"application/pdf\" length=\"{entry.pdf_size}\" href={quoteattr(pdf)}/>",
-            f"    <summary>{escape(words(PRACTICES).format(themes=themes) if themes else issue.subtitle)}</summary>",
+            f"    <link rel=\"alternate\" type=\"text/html\" href={_attribute(href)}/>",
+            f"    <link rel=\"enclosure\" type=\"application/pdf\" length=\"{entry.pdf_size}\" href={_attribute(pdf)}/>",
+            f"    <summary>{_text(words(PRACTICES).format(themes=themes) if themes else issue.subtitle)}</summary>",
             "  </entry>",
         ]
     lines.append("</feed>")
@@ -103,7 +114,7 @@ def write_sitemap(stage: Path, site_url: str, numeros: list[Listed]) -> None:
 
     def url(loc: str, date: NumeroDate | None) -> str:
         lastmod = f"<lastmod>{_w3c(date)}</lastmod>" if date is not None else ""
-        return f"  <url><loc>{escape(loc)}</loc>{lastmod}</url>"
+        return f"  <url><loc>{_text(loc)}</loc>{lastmod}</url>"
 
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',

@@ -67,7 +67,8 @@ class InboxReport:
         parts = [ngettext(*OUTCOME_COUNTS[name], counts[name]).format(count=counts[name]) for name in OUTCOMES if counts[name]]
         summary = ngettext("inbox: {count} message read from {source}", "inbox: {count} messages read from {source}",
                            len(self.entries)).format(count=len(self.entries), source=self.source)
-        summary += f": {', '.join(parts)}" if parts else ""
+        if parts:
+            summary = _("{summary}: {counts}").format(summary=summary, counts=", ".join(parts))
         out.append(_("{summary}; suppression list in {ledger}").format(summary=summary, ledger=self.ledger))
         if self.marked:
             out.append("  " + ngettext("{count} message used flagged as seen", "{count} messages used flagged as seen",

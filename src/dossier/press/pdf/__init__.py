@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ with quick_library_lookup():
 
 from ...errors import DossierError
 from ...i18n import _
+from ...manifest.images import image_named_at
 from ...project import Project
 from ..printed import PrintedPdf, SourceFile
 from .fetch import PROJECT_URL, ProjectFetcher
@@ -41,6 +43,22 @@ _SOURCE_TYPE = "application/yaml"
 
 def _data_url(data: bytes, media_type: str) -> str:
     return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+
+
+_FAILED_IMAGE = re.compile(r"Failed to load image at '(?P<path>[^']*)': (?P<reason>.*)")
+
+
+def _missing_message(project: Project, warning: str) -> str:
+    """A file WeasyPrint could not load, said with its culprit: the manifest line naming an image, else styles/."""
+    failed = _FAILED_IMAGE.fullmatch(warning)
+    if failed is None:
+        return _("styles/: {warning}: check the @font-face and url() rules").format(warning=warning)
+    image, reason = failed["path"], failed["reason"]
+    if where := image_named_at(project.root, project.root / image):
+        return _("{where}: image '{image}' cannot be printed ({reason}): export it again, then run 'dossier validate'"
+                 ).format(where=where, image=image, reason=reason)
+    return _("{image}: this image cannot be printed ({reason}): export it again, or correct the url() of "
+             "styles/ or templates/ that uses it").format(image=image, reason=reason)
 
 
 @contextmanager
@@ -105,8 +123,7 @@ def print_pdf(
         raise DossierError("\n".join(fetcher.failures))
     missing = [w for w in warnings if any(marker in w for marker in _MISSING_MARKERS)]
     if missing:
-        raise DossierError("\n".join(_("styles/: {warning}: check the @font-face and url() rules").format(warning=w)
-                                     for w in missing))
+        raise DossierError("\n".join(_missing_message(project, w) for w in missing))
     if strict and warnings:
         raise DossierError("\n".join(_("WeasyPrint: {warning} (--strict makes warnings errors)").format(warning=w)
                                      for w in warnings))

@@ -30,11 +30,19 @@ class _Collector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.args, tuple):  # WeasyPrint's ImageLoadingError says nothing: its cause says why
+            record.args = tuple(_reason(arg) if isinstance(arg, Exception) else arg for arg in record.args)
         message = record.getMessage().replace(PROJECT_URL, "").splitlines()[0]
         if message.startswith(_FONTTOOLS_FALLBACK):  # said once per font by WeasyPrint: once here
             message = _(NO_HARFBUZZ_SUBSET)
         if message not in self.messages:
             self.messages.append(message)
+
+
+def _reason(exc: BaseException) -> str:
+    while not str(exc) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 @contextmanager

@@ -1,0 +1,58 @@
+"""English left in a French run: every message of the catalog whose French differs, found in the output.
+
+Each message's English (``msgid``) is cut at its placeholders; a piece of two words or more
+(or a whole one-word message of six letters or more, such as "unsubscribed") found in a
+French run's output is English that was not translated: a string outside ``_()``, or a
+stored value (a reason, a status) printed as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+CATALOG = Path(__file__).resolve().parent.parent / "src/dossier/locale/fr/LC_MESSAGES/dossier.po"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]|\n")
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+# English that no message holds whole but that must not reach a French reader either.
+EXTRA = ("nothing", "was", "were", "rebuilt", "unchanged", "failed", "pending", "skipped")
+EXTRA_LITERALS = ("(none)", "(empty)")
+
+
+@functools.cache
+def english_pieces() -> frozenset[str]:
+    with CATALOG.open("rb") as file:
+        catalog = read_po(file)
+    pieces = set(EXTRA)
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in ids:
+            if text in strings:  # the same in both languages (« UTF-8 », « %(num)s pages »)
+                continue
+            for piece in _PLACEHOLDER.split(text):
+                words = _WORD.findall(piece)
+                if len(words) >= 2 and sum(map(len, words)) >= 7:
+                    pieces.add(" ".join(words))
+                elif len(words) == 1 and len(words[0]) >= 6 and piece.strip() == words[0]:
+                    pieces.add(words[0])
+    return frozenset(pieces)
+
+
+def english_left(output: str, literals: Iterable[str] = ()) -> list[str]:
+    """The English pieces found in ``output`` (words compared whole, never inside an address or a file name).
+
+    ``literals`` are words typed as they are whatever the language (the commands' names).
+    """
+    literals = set(literals)
+    # Words alone; a token that is not a plain word (--partners, a@example.org, output/mail-01) stands apart.
+    tokens = re.findall(r"[\w'@./-]+", output.replace("’", "'"))
+    flat = " ".join(token if _WORD.fullmatch(token) and token not in literals else "§" for token in tokens)
+    found = [piece for piece in english_pieces() if re.search(r"(?<![\w'])" + re.escape(piece) + r"(?![\w'])", flat)]
+    return sorted(found + [literal for literal in EXTRA_LITERALS if literal in output])
