@@ -200,7 +200,7 @@ def test_site_url_must_be_an_https_folder(mini_project: Path, value: str) -> Non
     set_site_url(mini_project, f'"{value}"')
     result = run("site")
     assert result.exit_code == 1
-    assert "site_url" in result.stderr and "Traceback" not in result.output
+    assert "Web site of the dossiers" in result.stderr and "Traceback" not in result.output  # site_url, in the editor's words
 
 
 def test_font_subsets_are_cached_and_a_damaged_cache_is_made_again(mini_project: Path) -> None:
