@@ -301,4 +301,4 @@ def test_a_numero_folder_named_with_a_superscript_digit_is_not_a_number(mini_pro
     assert built.exit_code == 0, built.output
     checked = run("validate", "issues/²/issue.yaml")
     assert checked.exit_code == 1
-    assert checked.stderr.startswith("issues/²/issue.yaml:2: number: numéro 1 is issues/01/issue.yaml: ")
+    assert checked.stderr.startswith("issues/²/issue.yaml:2: Number: numéro 1 is issues/01/issue.yaml: ")

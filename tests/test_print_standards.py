@@ -110,7 +110,7 @@ def test_same_sources_same_bytes_from_two_folders(sample: Path, tmp_path: Path):
 
 def test_draft_marks_every_page_and_a_plain_build_does_not(project: Path):
     assert run("build", "3", "--draft").exit_code == 0
-    pages = PdfReader(project / "output/dossier-special-03.pdf").pages
+    pages = PdfReader(project / "output/dossier-special-03-brouillon.pdf").pages
     for page in pages:
         assert "BROUILLON" in "".join(page.extract_text().split()).upper()
     assert run("build", "3").exit_code == 0
