@@ -127,12 +127,20 @@ def site(issues: tuple[str, ...], output: Path | None) -> None:
 @option("--timeout", type=Float(), default=10.0, show_default=True, help=N_("Seconds to wait for each link with --online."))
 def check(issue: str, online: bool, timeout: float) -> None:
     from ..check import check_issue
+    from ..check.gate import blocking
 
     project = Project.find()
     findings = check_issue(project, issue, online=online, timeout=timeout)
     for finding in findings:
         echo(str(finding))
-    echo(ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings)), err=True)
+    summary = ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings))
+    stops = {str(problem) for problem in blocking(project, issue)} if findings else set()
+    if held := sum(str(finding) in stops for finding in findings):
+        # The same rule as the gate's, said here so that an editor knows what must go before anything goes out.
+        summary = ngettext("{summary}, {count} of them blocking: build, site and send refuse the numéro while it remains",
+                           "{summary}, {count} of them blocking: build, site and send refuse the numéro while they remain",
+                           held).format(summary=summary, count=held)
+    echo(summary, err=True)
     if findings:
         raise SystemExit(1)
 
