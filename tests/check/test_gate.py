@@ -105,7 +105,7 @@ def test_send_says_what_it_will_do_and_waits_for_the_number(mini_project: Path, 
     assert right.exit_code == 0, right.output
     summary = [line for line in right.stderr.splitlines() if line.startswith("n°1 → ")]
     assert summary and summary[0].startswith("n°1 → 1 partner, 1 on the suppression list, attachment ")
-    assert "subject «\u202f" in summary[0]
+    assert "subject \"Dossier spécial n°1" in summary[0]
     assert [m.rcpt_tos for m in server.handler.received] == [["jeanne@example.org"]]
 
 

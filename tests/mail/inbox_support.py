@@ -79,4 +79,4 @@ def reply(sender: str, to: str, subject: str, body: str = "", *, message_id: str
     """A plain message as a partner's mail client sends it (the subject may carry encoded words)."""
     return (f"From: {sender}\nTo: {to}\nSubject: {subject}\nDate: Tue, 5 May 2020 08:00:00 +0200\n"
             f"Message-ID: {message_id}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
-            f"Content-Transfer-Encoding: 8bit\n{extra}\n{body}\n").encode()
+            f"Content-Transfer-Encoding: 8bit\n{extra.rstrip(chr(10)) + chr(10) if extra else ''}\n{body}\n").encode()

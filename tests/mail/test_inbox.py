@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mailbox
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -187,17 +188,17 @@ def test_plain_requests_replies_and_automatic_messages(project: Path, ledger: Pa
     write_mbox(project / "inbox.mbox", messages)
     lines = run("inbox", "--mbox", "inbox.mbox", "--partners", str(write_partners(project))).stdout.splitlines()
     assert lines[:6] == [
-        "  inbox.mbox#1: marie@example.net: unsubscribed: asked « Je souhaite me désinscrire. » from their own address; "
+        "  inbox.mbox#1: marie@example.net: unsubscribed: asked \"Je souhaite me désinscrire.\" from their own address; "
         "evidence: in reply to numéro 3's message <dossier03.marie@example.org> in the ledger",
-        "  inbox.mbox#2: marie@example.net: for review (#1): asks to unsubscribe (« STOP »), but it is not in reply to a "
+        "  inbox.mbox#2: marie@example.net: for review (#1): asks to unsubscribe (\"STOP\"), but it is not in reply to a "
         "message the ledger records as sent (no In-Reply-To or References of ours)",
-        "  inbox.mbox#3: inconnu@example.com: for review (#2): asks to unsubscribe (« désabonnement »), but "
+        "  inbox.mbox#3: inconnu@example.com: for review (#2): asks to unsubscribe (\"désabonnement\"), but "
         "inconnu@example.com was never sent a numéro and is on no partner list",
         "  inbox.mbox#4: jean@example.org: for review (#3): perhaps a request to unsubscribe, not sure: the words about "
         "unsubscribing are only in quoted text (our footer, or a message answered)",
-        "  inbox.mbox#5: jean@example.org: ignored: automatic reply ('Absence du bureau'): nothing to do",
+        '  inbox.mbox#5: jean@example.org: ignored: automatic reply ("Absence du bureau"): nothing to do',
         "  inbox.mbox#6: jean@example.org: not classified: neither a bounce nor an unsubscribe request "
-        "('Re: Dossier spécial n°3'): left for a person",
+        '("Re: Dossier spécial n°3"): left for a person',
     ]
     assert suppressed(ledger) == {"marie@example.net": "unsubscribed"}
 
@@ -212,10 +213,10 @@ def test_a_partner_never_sent_a_numero_is_confirmed_by_a_person(project: Path, l
     write_mbox(project / "inbox.mbox", [reply("nouveau@example.org", "contact@example.org", "Désinscription",
                                               message_id="<n1@x>")])
     without = run("inbox", "--mbox", "inbox.mbox").stdout.splitlines()[0]
-    assert without.endswith(": for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org was "
+    assert without.endswith(": for review (#1): asks to unsubscribe (\"Désinscription\"), but nouveau@example.org was "
                             "never sent a numéro and is on no partner list")
     with_list = run("inbox", "--mbox", "inbox.mbox", "--partners", str(write_partners(project))).stdout
-    assert "for review (#1): asks to unsubscribe (« Désinscription »), but nouveau@example.org was never sent a " \
+    assert "for review (#1): asks to unsubscribe (\"Désinscription\"), but nouveau@example.org was never sent a " \
            "numéro (a partner list has it, the ledger does not)" in with_list, "the same message keeps its number"
     assert suppressed(ledger) == {}
     assert run("inbox", "--confirm", "1").stdout == "#1: nouveau@example.org: unsubscribed\n"
@@ -291,3 +292,39 @@ def test_a_secret_too_short_is_refused(project: Path, ledger: Path, monkeypatch:
         result = run(*command)
         assert result.exit_code == 1
         assert result.stderr.startswith("DOSSIER_SECRET is too short (5 characters): use at least 16 random characters")
+
+
+def test_a_message_without_the_blank_line_after_its_headers_keeps_its_text() -> None:
+    """A body line right after the headers starts the body (as email's parser reads it), its bytes decoded once."""
+    from dossier.mail.inbox.parse import first_text, parse
+
+    raw = ("From: Paul <paul@example.net>\nSubject: Re: Dossier\nContent-Type: text/plain; charset=utf-8\n"
+           "In-Reply-To: <a@example.org>\nMerci de me désinscrire, s’il vous plaît.\n").encode()
+    message = parse(raw).message
+    assert message["In-Reply-To"] == "<a@example.org>"
+    assert first_text(message) == "Merci de me désinscrire, s’il vous plaît.\n"  # not s\u2019il (raw-unicode-escape)
+
+
+@pytest.mark.parametrize(("language", "opening", "closing"), [("en", '"', '"'), ("fr", "«\u202f", "\u202f»")])
+def test_subjects_and_sentences_are_quoted_as_the_language_writes_them(
+        project: Path, ledger: Path, language: str, opening: str, closing: str) -> None:
+    """No Python quoting in what the inbox says: ('Question'), "L'avis", \\u2019 escapes; no ISO dates either."""
+    messages = [
+        reply("jean@example.org", "chaire@example.org", "Question", "Bonjour, une question.", message_id="<q1@x>"),
+        reply("jean@example.org", "chaire@example.org", "L'avis d’un partenaire", "Bonjour.", message_id="<q2@x>"),
+        reply("jean@example.org", "chaire@example.org", "Absence", "Absent.", message_id="<q3@x>",
+              extra="Auto-Submitted: auto-replied"),
+        reply("inconnu@example.com", "contact@example.org", "STOP", "Merci de me désinscrire, s’il vous plaît.",
+              message_id="<q4@x>"),
+        reply("news@example.com", "contact@example.org", "Lettre d'information", "Pour vous désinscrire, cliquez ici.",
+              message_id="<q5@x>", extra="List-Unsubscribe: <mailto:unsubscribe@news.example.com>\nPrecedence: bulk"),
+    ]
+    write_mbox(project / "inbox.mbox", messages)
+    said = run("--lang", language, "inbox", "--mbox", "inbox.mbox").stdout
+    listed = run("--lang", language, "inbox", "--review").stdout
+    for text in (said, listed):
+        assert not re.search(r"\('|'\)|\(\"'|\\u[0-9a-f]{4}|\\x[0-9a-f]{2}|\d{4}-\d\d-\d\d", text), text
+    for subject in ("Question", "L'avis d’un partenaire", "Absence", "Lettre d'information"):
+        assert f"({opening}{subject}{closing})" in said, (subject, said)
+    assert f"{opening}STOP{closing}" in said and f"{opening}STOP{closing}" in listed
+    assert f"{opening}Merci de me désinscrire, s’il vous plaît.{closing}" in listed

@@ -51,25 +51,25 @@ EXPECTED = {
                                                                         "records as sent"),
     "reply-to-another-partner.eml": ("for review", "victim@example.net", "it answers numéro 3's message to "
                                                                          "jean@example.org, not to victim@example.net"),
-    "negated-surtout.eml": ("for review", "jean@example.org", "not sure: a negation in « Surtout ne me désabonnez pas, "),
-    "negated-ne-pas.eml": ("for review", "jean@example.org", "not sure: a negation in « Merci de ne pas me désinscrire"),
-    "question.eml": ("for review", "jean@example.org", "not sure: a question in « Comment faire pour me désinscrire ? »"),
-    "third-party.eml": ("for review", "jean@example.org", "not sure: someone else in « Bonjour, merci de désinscrire "),
+    "negated-surtout.eml": ("for review", "jean@example.org", "not sure: a negation in \"Surtout ne me désabonnez pas, "),
+    "negated-ne-pas.eml": ("for review", "jean@example.org", "not sure: a negation in \"Merci de ne pas me désinscrire"),
+    "question.eml": ("for review", "jean@example.org", "not sure: a question in \"Comment faire pour me désinscrire ?\""),
+    "third-party.eml": ("for review", "jean@example.org", "not sure: someone else in \"Bonjour, merci de désinscrire "),
     "past-mistake.eml": ("for review", "jean@example.org", "a past event or a mistake"),
-    "english-negated.eml": ("for review", "jean@example.org", "not sure: a negation in « Please don't unsubscribe me,"),
+    "english-negated.eml": ("for review", "jean@example.org", "not sure: a negation in \"Please don't unsubscribe me,"),
     "quoted-footer-outlook.eml": ("for review", "jean@example.org", "only in quoted text (our footer"),
     "footer-copied-inline.eml": ("for review", "jean@example.org", "only in quoted text (our footer"),
     # Another sender's newsletter, whose footer speaks of unsubscribing: not a request, not for the review list.
     "bulk-newsletter.eml": ("not classified", "lettre@news.example.com", "a bulk message (List-Unsubscribe, "
                                                                          "Precedence), not a request"),
-    "genuine-reply.eml": ("unsubscribed", "jean@example.org", "asked « merci de me désabonner, je quitte mes "
-                                                              "fonctions. » from their own address; evidence: "
+    "genuine-reply.eml": ("unsubscribed", "jean@example.org", "asked \"merci de me désabonner, je quitte mes "
+                                                              "fonctions.\" from their own address; evidence: "
                                                               + IN_REPLY.format("jean")),
-    "english-genuine.eml": ("unsubscribed", "john@example.org", "asked « Please unsubscribe me. »"),
+    "english-genuine.eml": ("unsubscribed", "john@example.org", "asked \"Please unsubscribe me.\""),
     "rfc6532-from.eml": ("unsubscribed", "marie@example.com", IN_REPLY.format("marie-com")),
-    "latin1-subject.eml": ("unsubscribed", "marie@example.net", "asked « désabonnement » from their own address; "
+    "latin1-subject.eml": ("unsubscribed", "marie@example.net", "asked \"désabonnement\" from their own address; "
                                                                 "evidence: " + IN_REPLY.format("marie")),
-    "latin1-body.eml": ("unsubscribed", "lea@example.net", "asked « Je souhaite me désinscrire de la liste. »"),
+    "latin1-body.eml": ("unsubscribed", "lea@example.net", "asked \"Je souhaite me désinscrire de la liste.\""),
     "dsn-in-reply-to.eml": ("bounced", "ferme@example.org", "5.2.1 failure; evidence: " + IN_REPLY.format("ferme")),
     # RFC 6533: an internationalised DSN about an address with an accent, the headers returned in UTF-8.
     "rfc6533-global-dsn.eml": ("bounced", "andrée@example.net", "5.1.1 failure; evidence: its Message-ID "
@@ -133,8 +133,8 @@ def test_the_review_list_takes_a_persons_decisions(project: Path, ledger: Path) 
                          "--dismiss N decides")
     listing = run("inbox", "--review").stdout.splitlines()
     assert listing[0] == "3 messages to review (à vérifier) in .dossier/deliveries.sqlite:"
-    assert listing[1].endswith("  inbox.mbox#1  Jean Martin <jean@example.org>  « Re: Dossier spécial n°3 »")
-    assert listing[2] == "      says: « Bonjour, Surtout ne me désabonnez pas, ce dossier est précieux pour notre service. Jean »"
+    assert listing[1].endswith("  inbox.mbox#1  Jean Martin <jean@example.org>  \"Re: Dossier spécial n°3\"")
+    assert listing[2] == "      says: \"Bonjour, Surtout ne me désabonnez pas, ce dossier est précieux pour notre service. Jean\""
     assert listing[4] == "      --confirm 1: unsubscribe jean@example.org; --dismiss 1: change nothing"
     assert "      --confirm 2: suppress victim@example.net as bounced; --dismiss 2: change nothing" in listing
     assert "      nothing to confirm (no address to act on): --dismiss 3 once read" in listing
@@ -208,7 +208,7 @@ def test_a_maildir_message_is_read_by_its_head_too(project: Path, ledger: Path) 
     box.add(fixture("genuine-reply.eml") + b"\n" + b"x" * (HEAD_LIMIT * 2))
     box.close()
     result = run("inbox", "--maildir", "Maildir")
-    assert ": jean@example.org: unsubscribed: asked « merci de me désabonner" in result.stdout
+    assert ": jean@example.org: unsubscribed: asked \"merci de me désabonner" in result.stdout
 
 
 def test_decisions_and_the_review_list_in_french(project: Path, ledger: Path) -> None:

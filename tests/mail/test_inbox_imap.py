@@ -74,7 +74,7 @@ def test_reading_over_imap_changes_nothing_in_the_mailbox(project: Path, dovecot
         "  INBOX uid 1: jean@example.org: unsubscribed: unsubscribe link of numéro 3 (its token)",
         "  INBOX uid 2: gone@example.org: bounced: 5.1.1 failure; evidence: its X-Dossier-Recipient token, numéro 3",
         "  INBOX uid 3: marie@example.net: not classified: neither a bounce nor an unsubscribe request "
-        "('Une question sur le dossier'): left for a person",
+        '("Une question sur le dossier"): left for a person',
         "inbox: 3 messages read from INBOX on 127.0.0.1: 1 unsubscribed, 1 bounced, 1 not classified; "
         "suppression list in .dossier/deliveries.sqlite",
         "  1 message is left for a person: read it in the mailbox",

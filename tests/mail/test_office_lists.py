@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +13,7 @@ from conftest import run
 from dossier.errors import DossierError
 from dossier.mail.partners import load_partners
 from dossier.tables import MAX_ROWS, header_key, read_table
+from sheet_support import write_ods_tables
 from smtp_support import configure_mail, fake_pdf
 
 FRENCH_HEADER = ["Civilité", "Prénom", "NOM", "Adresse e-mail", "Structure"]
@@ -49,24 +49,7 @@ def write_ods(path: Path, rows: list[list[str]], *, repeat_last: int = 1) -> Pat
         return f'<table:table-row table:number-rows-repeated="{repeat}">{xml}</table:table-row>'
 
     body = "".join(row_xml(r) for r in rows[:-1]) + row_xml(rows[-1], repeat_last)
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
-        f'<office:spreadsheet><table:table table:name="Feuille1">{body}</table:table></office:spreadsheet>'
-        "</office:body></office:document-content>"
-    )
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-            '<manifest:file-entry manifest:full-path="/" '
-            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'))
-        archive.writestr("content.xml", content)
-    return path
+    return write_ods_tables(path, f'<table:table table:name="Feuille1">{body}</table:table>')
 
 
 def test_headers_match_without_case_accents_or_spacing() -> None:

@@ -72,8 +72,8 @@ def content_findings(issue: Issue, content: dict, links: list[Link], at: Callabl
     ]
     warnings += [at(field, message) for field, message in rules.duplicates(issue, to_write)]
     warnings += [at(field, message) for field, message in rules.contrast_findings(issue)]
-    warnings += [at(field, _("this action has no url: the web edition shows it as plain text, not as a button; add its "
-                             "url (https://…) if it should lead somewhere")) for field in rules.actions_without_url(issue)]
+    warnings += [at(field, _("this action has no url: the PDF and the web edition show it as plain text, not as a button; add "
+                             "its url (https://…) if it should lead somewhere")) for field in rules.actions_without_url(issue)]
     warnings += [at(field, _("looks English: add lang: en to this entry, so that it gets English typography and "
                              "hyphenation")) for field in rules.english_without_lang(issue)]
     return stops, warnings

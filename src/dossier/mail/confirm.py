@@ -31,7 +31,7 @@ def summary(mailing: Mailing) -> str:
     elif composer.link:
         parts.append(_("link {url}").format(url=composer.link))
     if pending:
-        parts.append(_("subject «\u202f{subject}\u202f»").format(subject=composer.texts(pending[0]).subject))
+        parts.append(_('subject "{subject}"').format(subject=composer.texts(pending[0]).subject))
     return _("n°{number} → {parts}").format(number=mailing.issue.number, parts=", ".join(parts))
 
 

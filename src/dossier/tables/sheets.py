@@ -6,9 +6,9 @@ and aborts the process on such a sheet, so it never reads .xlsx here. For .ods n
 reader is maintained (odfpy, last released 2020, builds a DOM of the whole file); calamine is,
 and refuses sheets of over 100 million cells with an error of its own. Both are bounded first
 by the workbook's unpacked size (a zip file's declared sizes are what zipfile will unpack).
-Merged cells: an .ods merge gives its value to every cell it covers; openpyxl's streaming mode
-does not see merges, so an .xlsx merge leaves the cells below its first empty (the import takes
-an empty theme cell as "same as above" for that reason).
+Merged cells: neither reader sees them; ``merges`` reads the ranges from the file's XML and
+gives them their meaning (a title row skipped, a heading over several columns, a theme merged
+down over its rows).
 """
 
 from __future__ import annotations
@@ -21,13 +21,19 @@ from pathlib import Path
 from ..errors import DossierError, Problem
 from ..i18n import _, integer
 from . import MAX_CELL, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, Row, Table, column_letters, too_many_rows
+from .merges import Merge, header_index, ods_merges, spread, xlsx_merges
 
 
 def read_workbook(path: Path, shown: str, sheet: str | None) -> Table:
     _check_unpacked_size(path, shown)
-    read = _ods_rows if path.suffix.lower() == ".ods" else _xlsx_rows
-    name, rows = read(path, shown, sheet)
-    return _table(shown, name, rows)
+    ods = path.suffix.lower() == ".ods"
+    name, rows = (_ods_rows if ods else _xlsx_rows)(path, shown, sheet)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            merges = (ods_merges if ods else xlsx_merges)(archive, name)
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise _unreadable(shown, exc) from None
+    return _table(shown, name, rows, merges)
 
 
 def _check_unpacked_size(path: Path, shown: str) -> None:
@@ -92,11 +98,6 @@ def _ods_rows(path: Path, shown: str, sheet: str | None) -> tuple[str, list[list
             name = _pick(names, visible, sheet, shown)
             found = workbook.get_sheet_by_name(name)
             rows = [list(values) for values in found.to_python(skip_empty_area=False, nrows=MAX_ROWS + 2)]
-            for (top, left), (bottom, right) in found.merged_cell_ranges or []:
-                for r in range(top, min(bottom, len(rows) - 1) + 1):
-                    for c in range(left, right + 1):
-                        if (r, c) != (top, left) and c < len(rows[r]) and left < len(rows[top]):
-                            rows[r][c] = rows[top][left]
         finally:
             workbook.close()
     except DossierError:
@@ -119,8 +120,9 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _table(shown: str, sheet: str, values: Sequence[Sequence[object]]) -> Table:
-    """The first non-empty row is the header; rows are numbered as the spreadsheet shows them (from 1).
+def _table(shown: str, sheet: str, values: list[list[object]], merges: Sequence[Merge] = ()) -> Table:
+    """The first non-empty row is the header (a title merged across it skipped); rows are numbered as the
+    spreadsheet shows them (from 1).
 
     Cells right of the header's last column have no name: they are not read (a row is padded
     to MAX_COLUMNS by the reader; converting only the header's width keeps 5,000 rows quick).
@@ -132,8 +134,10 @@ def _table(shown: str, sheet: str, values: Sequence[Sequence[object]]) -> Table:
     problems: list[Problem] = []
     if len(values) > MAX_ROWS + 1:  # rows past the bound were not read: refuse rather than drop them unsaid
         raise too_many_rows(where)
+    first = header_index(values, merges)
+    spread(values, merges, first, where)
     width = MAX_COLUMNS
-    for number, row in enumerate(values, start=1):
+    for number, row in enumerate(values[first:], start=first + 1):
         cells = [cell_text(value) for value in row[:width]]
         while cells and not cells[-1]:
             cells.pop()

@@ -62,7 +62,7 @@ def classify(message: Message, known: Known) -> Verdict:
         return bounce
     sender = _sender(message)
     if _is_auto_reply(message):
-        return Verdict("ignored", _("automatic reply ({subject!r}): nothing to do").format(
+        return Verdict("ignored", _('automatic reply ("{subject}"): nothing to do').format(
             subject=shown(header(message, "subject"))), sender)
     return _request(message, known, sender)
 
@@ -180,10 +180,10 @@ def _request(message: Message, known: Known, sender: str | None) -> Verdict:
                        address, issue)
     reading = read_request(subject, first_text(message), known.footers)
     if reading.kind != "none" and _is_bulk(message) and reply_evidence(message, known) is None:
-        return Verdict("unclassified", _("a bulk message (List-Unsubscribe, Precedence), not a request ({subject!r}): "
+        return Verdict("unclassified", _('a bulk message (List-Unsubscribe, Precedence), not a request ("{subject}"): '
                                          "left for a person").format(subject=shown(subject)), sender)
     if reading.kind == "none":
-        return Verdict("unclassified", _("neither a bounce nor an unsubscribe request ({subject!r}): left for a "
+        return Verdict("unclassified", _('neither a bounce nor an unsubscribe request ("{subject}"): left for a '
                                          "person").format(subject=shown(subject)), sender)
     if reading.kind == "unsure":
         return Verdict("review", _("perhaps a request to unsubscribe, not sure: {why}").format(why=shown(reading.why)),
@@ -191,12 +191,12 @@ def _request(message: Message, known: Known, sender: str | None) -> Verdict:
     said = shown(reading.said, 80)
     answered = reply_evidence(message, known)
     if sender is None:
-        return Verdict("review", _("asks to unsubscribe (« {said} »), but its From names no single address").format(
+        return Verdict("review", _('asks to unsubscribe ("{said}"), but its From names no single address').format(
             said=said), None, None, None)
     if answered is not None and answered.address == sender:
-        return Verdict("unsubscribe", _("asked « {said} » from their own address; evidence: {how}").format(
+        return Verdict("unsubscribe", _('asked "{said}" from their own address; evidence: {how}').format(
             said=said, how=answered.how), sender, answered.issue)
-    return Verdict("review", _("asks to unsubscribe (« {said} »), but {missing}").format(
+    return Verdict("review", _('asks to unsubscribe ("{said}"), but {missing}').format(
         said=said, missing=_missing(sender, answered, known)), sender, known.latest(sender), "unsubscribe")
 
 

@@ -30,6 +30,7 @@ from ...i18n import _
 MAX_PARTS = 64
 TEXT_LIMIT = 8000  # characters of a text part read for a request
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_NOT_A_FIELD = re.compile(rb"\n(?![ \t]|[!-9;-~]+:|\r?$)")  # after a line break: neither a field, a continuation nor the end
 _DELIMITER = re.compile(rb"^--", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
@@ -46,6 +47,11 @@ def parse(raw: bytes, *, headers_only: bool = False) -> Parsed:
     """The message from its head (only its headers if ``headers_only``); ValueError when it has no headers at all."""
     end = _HEADER_END.search(raw)
     head, body = (raw[:end.start()], raw[end.end():]) if end else (raw, b"")
+    # A line that is no header field starts the body, blank line or not (as email's parser reads it): it
+    # stays bytes, like the rest of the body, not text decoded with the headers.
+    stray = _NOT_A_FIELD.search(head)
+    if stray:
+        head, body = head[:stray.start()], raw[stray.start() + 1:]
     if headers_only:
         body = b""
     lines = [_text_of_bytes(line) for line in head.splitlines()]

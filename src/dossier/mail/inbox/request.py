@@ -79,7 +79,7 @@ def read_request(subject: str, body: str, our_footers: tuple[str, ...]) -> Readi
                 doubts.append(_(label))
     said = asking[0][0].strip()
     if doubts:
-        return Reading("unsure", _("{doubts} in « {said} »").format(doubts=", ".join(dict.fromkeys(doubts)),
+        return Reading("unsure", _('{doubts} in "{said}"').format(doubts=", ".join(dict.fromkeys(doubts)),
                                                                    said=_shorten(said)), said)
     return Reading("request", "", said)
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ...errors import DossierError
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, moment, ngettext
 from ..ledger import Ledger
 from ..suppression import SuppressionList, reason_label
 from .classify import Verdict
@@ -46,9 +46,10 @@ class Pending:
     status: str
 
     def lines(self) -> list[str]:
-        out = [f"  #{self.id}  {self.at[:10]}  {self.place}  {self.sender or '-'}  « {self.subject or ''} »"]
+        subject = _('"{subject}"').format(subject=self.subject or "")  # « … » in French
+        out = [f"  #{self.id}  {moment(self.at)}  {self.place}  {self.sender or '-'}  {subject}"]
         if self.excerpt:
-            out.append("      " + _("says: « {excerpt} »").format(excerpt=self.excerpt))
+            out.append("      " + _('says: "{excerpt}"').format(excerpt=self.excerpt))
         out.append("      " + _("why: {why}").format(why=self.why))
         if self.proposal and self.address:
             proposal = _(PROPOSALS[self.proposal]).format(address=self.address)
