@@ -71,10 +71,11 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool, pri
         done = _("unchanged (--force prints anyway)")
     else:
         done = _("{seconds} s").format(seconds=i18n.decimal(result.seconds))
-    echo(_("{pages}, {size}, {time}; draft: {draft}").format(
+    # The HTML that was printed: editors open it to look, or to see what a browser makes of the numéro.
+    echo(_("{pages}, {size}, {time}; HTML: {html}").format(
         pages=ngettext("{count} page", "{count} pages", result.pages).format(count=result.pages),
         size=_("{size} KB").format(size=i18n.decimal(result.size / 1024, 0)), time=done,
-        draft=display_path(result.html_path, project.root),
+        html=display_path(result.html_path, project.root),
     ), err=True)
     echo(display_path(result.pdf_path, Path.cwd()))
 
