@@ -42,7 +42,7 @@ class SiteReport:
     def lines(self, root: Path) -> list[str]:
         shown = [_("n°{number}: rebuilt").format(number=n) for n in self.rebuilt]
         shown += [_("n°{number}: unchanged").format(number=n) for n in self.kept]
-        shown += [_("n°{number}: no date to the day (date: YYYY-MM-DD in its issue.yaml, or in a later numéro's "
+        shown += [_("n°{number}: no date to the day (`date: YYYY-MM-DD` in its issue.yaml, or in a later numéro's "
                     "back_issues): left out of feed.xml").format(number=n) for n in self.undated]
         total = len(self.rebuilt) + len(self.kept)
         rebuilt = ngettext("{count} rebuilt", "{count} rebuilt", len(self.rebuilt)).format(count=len(self.rebuilt)) \
