@@ -83,7 +83,7 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
 
         echo(summary(mailing), err=True)
         confirm_sending(mailing, yes=yes, ask=lambda question: click.prompt(question, default="", show_default=False,
-                                                                            err=True))
+                                                                            err=True, prompt_suffix=" "))
         with click.progressbar(length=len(mailing.pending), label=_("sending"), show_pos=True, file=sys.stderr) as bar:
             report = send_mailing(mailing, smtp, rate=rate, progress=lambda event: bar.update(1))
         echo("\n".join(report.lines()))
