@@ -41,7 +41,7 @@ def test_the_sample_has_no_findings(project: Path):
     result = run("check", "3")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert result.stderr == "0 findings\n"
+    assert result.stderr == "no findings\n"
 
 
 def test_findings_are_located_and_explained(project: Path):

@@ -28,13 +28,20 @@ def validate(issue: str) -> None:
     loaded = load_issue(project, manifest)
     initiatives = sum(len(theme.initiatives) for theme in loaded.practices)
     readings = sum(len(theme.articles) for theme in loaded.readings)
-    echo(_("{manifest}: valid: numéro {number}, {initiatives} {themes}, {resources}, {readings}").format(
+    themes = len(loaded.practices)
+    resources = len(loaded.resources)
+    # Zero reads « aucune ressource », not « 0 ressource ».
+    practices = _("no initiatives") if not initiatives else " ".join((
+        ngettext("{count} initiative", "{count} initiatives", initiatives).format(count=initiatives),
+        ngettext("in {count} theme", "in {count} themes", themes).format(count=themes)))
+    echo(_("{manifest}: valid: numéro {number}, {practices}, {resources}, {readings}").format(
         manifest=display_path(manifest, project.root),
         number=loaded.number,
-        initiatives=ngettext("{count} initiative", "{count} initiatives", initiatives).format(count=initiatives),
-        themes=ngettext("in {count} theme", "in {count} themes", len(loaded.practices)).format(count=len(loaded.practices)),
-        resources=ngettext("{count} resource", "{count} resources", len(loaded.resources)).format(count=len(loaded.resources)),
-        readings=ngettext("{count} reading", "{count} readings", readings).format(count=readings),
+        practices=practices,
+        resources=ngettext("{count} resource", "{count} resources", resources).format(count=resources)
+        if resources else _("no resources"),
+        readings=ngettext("{count} reading", "{count} readings", readings).format(count=readings)
+        if readings else _("no readings"),
     ))
 
 
@@ -134,7 +141,8 @@ def check(issue: str, online: bool, timeout: float) -> None:
     findings = check_issue(project, issue, online=online, timeout=timeout)
     for finding in findings:
         echo(str(finding))
-    summary = ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings))
+    summary = ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings)) if findings \
+        else _("no findings")  # « aucune remarque », not « 0 remarque »
     stops = {str(problem) for problem in blocking(project, issue)} if findings else set()
     if held := sum(str(finding) in stops for finding in findings):
         # The same rule as the gate's, said here so that an editor knows what must go before anything goes out.

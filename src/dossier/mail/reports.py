@@ -169,10 +169,16 @@ class SendReport:
         if self.total == 0 and not self.failures:
             return [*_nothing_to_send(self.already_sent, self.skipped), *_uncertain_lines([], self.uncertain_before)]
         rate = self.sent / self.seconds * 60 if self.seconds > 0 else 0.0
-        out = [ngettext("sent {sent} of {count} pending message via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
-                        "sent {sent} of {count} pending messages via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
-                        self.total).format(sent=self.sent, count=self.total, server=self.server,
-                                           seconds=decimal(self.seconds), rate=decimal(rate, 0), ledger=self.ledger)]
+        if self.sent:
+            done = ngettext("sent {sent} of {count} pending message via {server} in {seconds} s ({rate}/min); recorded "
+                            "in {ledger}", "sent {sent} of {count} pending messages via {server} in {seconds} s "
+                            "({rate}/min); recorded in {ledger}", self.total)
+        else:
+            done = ngettext("the {count} pending message was not sent (via {server}, {seconds} s); recorded in {ledger}",
+                            "none of the {count} pending messages was sent (via {server}, {seconds} s); recorded in "
+                            "{ledger}", self.total)
+        out = [done.format(sent=self.sent, count=self.total, server=self.server, seconds=decimal(self.seconds),
+                           rate=decimal(rate, 0), ledger=self.ledger)]
         if self.already_sent:
             out.append("  " + ngettext("{count} partner already sent this numéro was left out",
                                        "{count} partners already sent this numéro were left out",
