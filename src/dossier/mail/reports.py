@@ -66,8 +66,12 @@ class DryRunReport:
         if self.skipped:
             out.append("  " + _(_ON_THE_LIST).format(skipped=skipped_summary(self.skipped)))
         out += _uncertain_lines([], self.uncertain_before)
-        for message in self.messages[:limit]:
-            out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
+        shown = self.messages[:limit]
+        width = max(len(m.address) for m in shown)  # a column, as --status prints its own
+        sizes_shown = [format_size(m.size) for m in shown]
+        size_width = max(len(s) for s in sizes_shown)
+        for message, size in zip(shown, sizes_shown, strict=True):
+            out.append(f"  {message.address:<{width}}  {size:>{size_width}}  {message.subject}")
         if len(self.messages) > limit:
             out.append("  " + _("… and {count} more").format(count=len(self.messages) - limit))
         out.append("  " + _("total {total}, largest message {largest}").format(
