@@ -274,7 +274,7 @@ def test_build_prints_the_pdf_path_last(project: Path):
     assert result.exit_code == 0, result.output
     assert result.stdout == "output/dossier-special-03.pdf\n"
     # The gate's warnings (check's findings that do not block) come first.
-    assert re.fullmatch(r"(warning: .*\n)*\d+ pages, \d+ KB, [\d.]+ s; draft: output/dossier-special-03.html\n",
+    assert re.fullmatch(r"(warning: .*\n)*\d+ pages, \d+ KB, [\d.]+ s; HTML: output/dossier-special-03.html\n",
                         result.stderr)
     assert (project / "output/dossier-special-03.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

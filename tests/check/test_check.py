@@ -41,7 +41,7 @@ def test_the_sample_has_no_findings(project: Path):
     result = run("check", "3")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert result.stderr == "0 findings\n"
+    assert result.stderr == "no findings\n"
 
 
 def test_findings_are_located_and_explained(project: Path):
@@ -83,7 +83,8 @@ def test_findings_are_located_and_explained(project: Path):
         "in Développement économique: keep one",
         f"{MANIFEST}:{lines['long']}: card too long to fit on one page (printed on pages 4–5): shorten the text",
     ]
-    assert result.stderr == "5 findings\n"
+    # Only the image without alt text keeps the numéro from going out (the gate's rule).
+    assert result.stderr == "5 findings, 1 of them blocking: build, site and send refuse the numéro while it remains\n"
 
 
 def test_invalid_manifest_is_reported_as_by_validate(project: Path):
@@ -200,7 +201,7 @@ def test_placeholders_left_by_dossier_new_are_findings(project: Path):
     text = manifest.read_text(encoding="utf-8").splitlines()
     expected_lines += [n for n, line in enumerate(text, 1) if line.strip() == "- title: À compléter"]
     findings = result.stdout.splitlines()
-    undated = [line for line in findings if ": no date: add date: YYYY-MM-DD" in line]
+    undated = [line for line in findings if ": no date: add `date: YYYY-MM-DD`" in line]
     assert len(undated) == 1, "a new numéro has no date yet: check asks for it"
     findings.remove(undated[0])
     assert findings == [f"{MANIFEST.replace('03', '04')}:{n}: {message}" for n in sorted(expected_lines)]

@@ -100,6 +100,10 @@ def test_send_says_what_it_will_do_and_waits_for_the_number(mini_project: Path, 
 
     wrong = CliRunner().invoke(cli, ["send", "1", "--partners", "partners.csv", "--send"], input="oui\n")
     assert wrong.exit_code == 1 and "'oui' is not 1: nothing was sent" in wrong.stderr
+    assert "To send, type the numéro's number (1); anything else sends nothing: " in wrong.stderr  # one colon
+    french = CliRunner().invoke(cli, ["--lang", "fr", "send", "1", "--partners", "partners.csv", "--send"], input="non\n")
+    assert french.exit_code == 1
+    assert "toute autre réponse n’envoie rien\u202f: " in french.stderr and "rien:" not in french.stderr
     assert server.handler.received == []
     right = CliRunner().invoke(cli, ["send", "1", "--partners", "partners.csv", "--send"], input="1\n")
     assert right.exit_code == 0, right.output

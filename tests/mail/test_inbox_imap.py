@@ -92,6 +92,24 @@ def test_reading_over_imap_changes_nothing_in_the_mailbox(project: Path, dovecot
     assert missing.stderr.startswith("127.0.0.1: no folder 'Archives' (")
 
 
+def test_the_mailbox_is_set_in_publication_yaml_and_only_the_password_comes_from_outside(
+        project: Path, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HOST", "PORT", "SECURITY", "USER"):
+        monkeypatch.delenv(f"DOSSIER_IMAP_{name}")
+    with (project / "publication.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"  imap:\n    host: 127.0.0.1\n    port: {dovecot.port}\n    security: none\n"
+                  f"    user: {dovecot.USER}\n    folder: INBOX\n")
+    result = run("inbox")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2].startswith("inbox: 3 messages read from INBOX on 127.0.0.1: ")
+    monkeypatch.delenv("DOSSIER_IMAP_PASSWORD")
+    result = run("inbox")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (f"no password for {dovecot.USER} at 127.0.0.1: set DOSSIER_IMAP_PASSWORD, "
+                                              f"or keep it in the system's keyring (keyring set dossier-imap:127.0.0.1 "
+                                              f"{dovecot.USER})")
+
+
 def test_a_dropped_connection_is_reopened_and_reading_goes_on(project: Path, dovecot: Dovecot,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     proxy = DroppingProxy(dovecot.port, cuts=[2])  # cut while the second message comes, once

@@ -73,5 +73,6 @@ def test_a_delivery_that_cannot_be_recorded_stops_the_run(
         ".dossier/deliveries.sqlite: could not record the message to a@example.org that the server accepted "
         "(database or disk is full): sending stopped; fix the cause (disk full?) — the next run will send it to "
         "a@example.org again",
-        "0 of 2 messages sent and recorded in .dossier/deliveries.sqlite; run the same command again to send the rest",
+        "none of the 2 messages was sent and recorded in .dossier/deliveries.sqlite; run the same command again "
+        "to send the rest",
     ]

@@ -308,7 +308,8 @@ def test_a_refused_login_names_the_variables_never_the_password(
     assert result.stderr.splitlines()[-2:] == [
         f"127.0.0.1:{server.port}: login refused for user chaire (535 5.7.8 Authentication credentials invalid): "
         "check DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD",
-        "0 of 3 messages sent and recorded in .dossier/deliveries.sqlite; run the same command again to send the rest",
+        "none of the 3 messages was sent and recorded in .dossier/deliveries.sqlite; run the same command again "
+        "to send the rest",
     ]
     assert wrong not in result.output and PASSWORD not in result.output
     assert server.handler.received == []

@@ -97,8 +97,9 @@ def test_421_on_every_recipient_pauses_the_run_at_once_and_the_rerun_continues(
     result = run(*SEND)
     assert result.exit_code == 75, result.output  # EX_TEMPFAIL: distinct from a refused partner's 1
     assert result.stderr.splitlines()[-1] == (
-        f"127.0.0.1:{server.port} is not taking mail for now (421 4.7.0 too busy, try again later): 0 of 5 messages "
-        "sent and recorded in .dossier/deliveries.sqlite; try again later: 5 left (the same command sends them)"
+        f"127.0.0.1:{server.port} is not taking mail for now (421 4.7.0 too busy, try again later): none of the 5 "
+        "messages was sent and recorded in .dossier/deliveries.sqlite; try again later: 5 left (the same command "
+        "sends them)"
     )
     # 421 on the connection just opened: one try in all, not 7 tries for each of the 5 partners.
     assert sum(server.handler.rcpt_attempts.values()) == 1
@@ -124,8 +125,8 @@ def test_temporary_refusals_for_several_partners_in_a_row_pause_the_run(
     assert result.exit_code == 75, result.output
     assert result.stderr.splitlines()[-1] == (
         f"127.0.0.1:{server.port} is not taking mail for now (451 4.3.0 local problem, try later, for 3 partners in a "
-        "row): 0 of 5 messages sent and recorded in .dossier/deliveries.sqlite; try again later: 5 left (the same "
-        "command sends them)"
+        "row): none of the 5 messages was sent and recorded in .dossier/deliveries.sqlite; try again later: 5 left "
+        "(the same command sends them)"
     )
     # The first partner has its retries (1 + 3 here); the next ones one try each; the last two none.
     assert [server.handler.rcpt_attempts[a] for a in addresses] == [4, 1, 1, 0, 0]
@@ -179,7 +180,7 @@ def test_421_at_the_greeting_pauses_before_any_message(project: Path, pdf: bytes
     assert result.exit_code == 75, result.output
     assert result.stderr.splitlines()[-1] == (
         f"127.0.0.1:{relay.port} is not taking mail for now (421 4.3.2 Service not available, closing transmission "
-        "channel): 0 of 3 messages sent and recorded in .dossier/deliveries.sqlite; try again later: 3 left (the same "
-        "command sends them)"
+        "channel): none of the 3 messages was sent and recorded in .dossier/deliveries.sqlite; try again later: "
+        "3 left (the same command sends them)"
     )
     assert relay.connections == 1

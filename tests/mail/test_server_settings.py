@@ -94,6 +94,6 @@ def test_a_server_without_starttls_names_the_setting_and_none_for_a_local_relay(
     finally:
         server.stop()
     assert result.exit_code == 1
-    assert (f"127.0.0.1:{server.port} does not offer STARTTLS: in publication.yaml set mail: smtp: security: ssl "
-            "(port 465), or none for a relay on this machine (localhost)") in result.stderr
+    assert (f"127.0.0.1:{server.port} does not offer STARTTLS: in publication.yaml set mail.smtp.security to ssl "
+            "(port 465), or to none for a relay on this machine (localhost)") in result.stderr
     assert server.handler.received == []

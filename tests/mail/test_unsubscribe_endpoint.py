@@ -113,7 +113,7 @@ def test_a_good_token_posted_once_suppresses_its_partner(project: Path, sent: Sm
     assert imported.exit_code == 0, imported.output
     lines = imported.stdout.splitlines()
     assert lines[0].startswith(f"{endpoint.requests}:1: jean@example.org: unsubscribed (one-click link of numéro 3, 20")
-    assert lines[-1] == f"{endpoint.requests}: 1 request read: 1 unsubscribed, 0 already imported, 0 ignored"
+    assert lines[-1] == f"{endpoint.requests}: 1 request read: 1 address unsubscribed"
     assert suppressed(project) == {"jean@example.org": "unsubscribed"}
 
     again = run("send", "3", "--partners", "fake-partners.csv", "--status")
@@ -157,7 +157,7 @@ def test_forged_changed_and_other_numero_tokens_change_nothing(
         "run's draft, another project): ignored",
         f"{shown}:3: token not valid (forged, damaged, or made with another DOSSIER_SECRET): ignored",
         f"{shown}:4: not a request record",
-        f"{shown}: 4 requests read: 0 unsubscribed, 0 already imported, 4 ignored",
+        f"{shown}: 4 requests read: 4 without effect",
     ]
     assert suppressed(project) == {}
 
@@ -168,11 +168,11 @@ def test_a_replayed_request_counts_once_even_after_a_resubscribe(
     token = one_click_token(sent, "bob@example.com")
     assert [endpoint.call(token)[0] for _ in range(3)] == [200, 200, 200]
     first = run("import-unsubscribes", str(endpoint.requests)).stdout.splitlines()
-    assert first[-1].endswith("3 requests read: 1 unsubscribed, 2 already imported, 0 ignored")
+    assert first[-1].endswith("3 requests read: 1 address unsubscribed, 2 already imported")
     assert first[1] == f"{endpoint.requests}:2: bob@example.com: already imported (the same link again): nothing to do"
     assert run("resubscribe", "bob@example.com").exit_code == 0
     second = run("import-unsubscribes", str(endpoint.requests)).stdout.splitlines()
-    assert second[-1].endswith("3 requests read: 0 unsubscribed, 3 already imported, 0 ignored")
+    assert second[-1].endswith("3 requests read: 3 already imported")
     assert suppressed(project) == {}, "the partner's resubscribe stands"
 
 
@@ -207,7 +207,7 @@ def test_concurrent_requests_are_each_recorded_whole(sent: SmtpTestServer, endpo
     assert len(lines) == len(tokens)
     assert all(line.startswith('{"at":"') and line.endswith('"}') for line in lines)
     imported = run("import-unsubscribes", str(endpoint.requests)).stdout.splitlines()
-    assert imported[-1].endswith("24 requests read: 3 unsubscribed, 21 already imported, 0 ignored")
+    assert imported[-1].endswith("24 requests read: 3 addresses unsubscribed, 21 already imported")
 
 
 def test_a_link_with_the_address_is_refused_at_its_line(project: Path) -> None:

@@ -67,9 +67,25 @@ def test_a_write_from_another_origin_is_refused_even_with_the_token(server: Prev
                         {"Content-Type": "text/plain"})  # what a plain HTML form can send
     assert status == 403
     assert manifest.read_bytes() == before
-    assert request(server, "GET", "/edit", token=False)[0] == 403  # the page needs the token in its link
+    status, page = request(server, "GET", "/edit", token=False)  # the page needs the token in its link
+    assert status == 403 and b"dossier-edit-words" not in page  # not the editing view itself...
+    assert f'href="/edit?token={server.desk.token}"'.encode() in page  # ...but one click to this session's
+    status, page = request(server, "GET", "/edit?token=from-an-earlier-session", token=False)
+    assert status == 403 and server.desk.token.encode() in page
     assert request(server, "GET", "/edit/state", token=False)[0] == 403
     assert request(server, "POST", "/pages", b"", origin="same")[0] == 404  # no other route takes a POST
+
+
+def test_no_other_site_may_frame_the_preview(server: PreviewServer):
+    """Clickjacking: a page elsewhere cannot lay the editing view's buttons under its own."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    for path in ("/", "/edit?token=" + server.desk.token, "/pages"):
+        connection.request("GET", path, headers={"Host": f"127.0.0.1:{server.port}"})
+        response = connection.getresponse()
+        response.read()
+        assert response.getheader("Content-Security-Policy") == "frame-ancestors 'self'", path
+        assert response.getheader("X-Frame-Options") == "SAMEORIGIN", path
+    connection.close()
 
 
 def jpeg(width: int = 1200, height: int = 800) -> bytes:

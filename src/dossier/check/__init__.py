@@ -43,7 +43,7 @@ def check_issue(
     stops, findings = content_findings(issue, content, links, at)
     findings += stops
     if rules.undated(issue, stated_dates(project)):  # other numéros' (Re)lire may date it: not the manifest alone
-        findings.append(at(("date",), _("no date: add date: YYYY-MM-DD (when it comes out); without it the site shows "
+        findings.append(at(("date",), _("no date: add `date: YYYY-MM-DD` (when it comes out); without it the site shows "
                                         "none and its feed leaves this numéro out")))
     findings += [at(field, message) for field, message in layout_findings(project, issue)]
     if online:

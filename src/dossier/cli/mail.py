@@ -83,7 +83,7 @@ def send(issue: str, partners_file: Path | None, really_send: bool, test_address
 
         echo(summary(mailing), err=True)
         confirm_sending(mailing, yes=yes, ask=lambda question: click.prompt(question, default="", show_default=False,
-                                                                            err=True))
+                                                                            err=True, prompt_suffix=" "))
         with click.progressbar(length=len(mailing.pending), label=_("sending"), show_pos=True, file=sys.stderr) as bar:
             report = send_mailing(mailing, smtp, rate=rate, progress=lambda event: bar.update(1))
         echo("\n".join(report.lines()))
@@ -132,8 +132,9 @@ def suppressed(as_csv: bool, ledger: Path | None) -> None:
 
 @command(help=N_("""Read the Chaire's mailbox and update the suppression list: unsubscribe requests and bounces.
 
-    The mailbox is --mbox FILE, --maildir DIR, or IMAP: DOSSIER_IMAP_HOST, _PORT, _SECURITY (ssl,
-    starttls, none), _USER and _PASSWORD, and --folder. It is only read unless --mark. A bounce or
+    The mailbox is --mbox FILE, --maildir DIR, or IMAP: the server of publication.yaml's mail.imap
+    (host, port, security, user, folder; DOSSIER_IMAP_* override them), the password from
+    DOSSIER_IMAP_PASSWORD or the system's keyring. It is only read unless --mark. A bounce or
     a request acts only when it is tied to a message we sent; the others go to the review list
     (à vérifier): --review lists it, --confirm N applies what entry N proposes, --dismiss N drops
     it. Prints what it did with each message and why; a message read before changes nothing."""))
@@ -141,7 +142,7 @@ def suppressed(as_csv: bool, ledger: Path | None) -> None:
         help=N_("Read an mbox file (a mailbox exported by a mail client)."))
 @option("--maildir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path),
         help=N_("Read a Maildir folder."))
-@option("--folder", default="INBOX", show_default=True, help=N_("The IMAP folder to read."))
+@option("--folder", metavar="NAME", help=N_("The IMAP folder to read (default: mail.imap.folder, else INBOX)."))
 @option("--mark", is_flag=True, help=N_("Flag the messages used as seen (Maildir, IMAP); others stay unread."))
 @option("--partners", "partners_files", metavar="FILE", multiple=True,
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -152,7 +153,7 @@ def suppressed(as_csv: bool, ledger: Path | None) -> None:
 @option("--dismiss", metavar="N", multiple=True, type=IntRange(min=1),
         help=N_("Drop review entry N: nothing changes; read no mailbox."))
 @ledger_option
-def inbox(mbox: Path | None, maildir: Path | None, folder: str, mark: bool, partners_files: tuple[Path, ...],
+def inbox(mbox: Path | None, maildir: Path | None, folder: str | None, mark: bool, partners_files: tuple[Path, ...],
           show_review: bool, confirm: tuple[int, ...], dismiss: tuple[int, ...], ledger: Path | None) -> None:
     from ..mail.inbox import read_inbox, review_inbox
 

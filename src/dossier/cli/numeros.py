@@ -28,13 +28,20 @@ def validate(issue: str) -> None:
     loaded = load_issue(project, manifest)
     initiatives = sum(len(theme.initiatives) for theme in loaded.practices)
     readings = sum(len(theme.articles) for theme in loaded.readings)
-    echo(_("{manifest}: valid: numéro {number}, {initiatives} {themes}, {resources}, {readings}").format(
+    themes = len(loaded.practices)
+    resources = len(loaded.resources)
+    # Zero reads « aucune ressource », not « 0 ressource ».
+    practices = _("no initiatives") if not initiatives else " ".join((
+        ngettext("{count} initiative", "{count} initiatives", initiatives).format(count=initiatives),
+        ngettext("in {count} theme", "in {count} themes", themes).format(count=themes)))
+    echo(_("{manifest}: valid: numéro {number}, {practices}, {resources}, {readings}").format(
         manifest=display_path(manifest, project.root),
         number=loaded.number,
-        initiatives=ngettext("{count} initiative", "{count} initiatives", initiatives).format(count=initiatives),
-        themes=ngettext("in {count} theme", "in {count} themes", len(loaded.practices)).format(count=len(loaded.practices)),
-        resources=ngettext("{count} resource", "{count} resources", len(loaded.resources)).format(count=len(loaded.resources)),
-        readings=ngettext("{count} reading", "{count} readings", readings).format(count=readings),
+        practices=practices,
+        resources=ngettext("{count} resource", "{count} resources", resources).format(count=resources)
+        if resources else _("no resources"),
+        readings=ngettext("{count} reading", "{count} readings", readings).format(count=readings)
+        if readings else _("no readings"),
     ))
 
 
@@ -71,10 +78,11 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool, pri
         done = _("unchanged (--force prints anyway)")
     else:
         done = _("{seconds} s").format(seconds=i18n.decimal(result.seconds))
-    echo(_("{pages}, {size}, {time}; draft: {draft}").format(
+    # The HTML that was printed: editors open it to look, or to see what a browser makes of the numéro.
+    echo(_("{pages}, {size}, {time}; HTML: {html}").format(
         pages=ngettext("{count} page", "{count} pages", result.pages).format(count=result.pages),
         size=_("{size} KB").format(size=i18n.decimal(result.size / 1024, 0)), time=done,
-        draft=display_path(result.html_path, project.root),
+        html=display_path(result.html_path, project.root),
     ), err=True)
     echo(display_path(result.pdf_path, Path.cwd()))
 
@@ -127,12 +135,21 @@ def site(issues: tuple[str, ...], output: Path | None) -> None:
 @option("--timeout", type=Float(), default=10.0, show_default=True, help=N_("Seconds to wait for each link with --online."))
 def check(issue: str, online: bool, timeout: float) -> None:
     from ..check import check_issue
+    from ..check.gate import blocking
 
     project = Project.find()
     findings = check_issue(project, issue, online=online, timeout=timeout)
     for finding in findings:
         echo(str(finding))
-    echo(ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings)), err=True)
+    summary = ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings)) if findings \
+        else _("no findings")  # « aucune remarque », not « 0 remarque »
+    stops = {str(problem) for problem in blocking(project, issue)} if findings else set()
+    if held := sum(str(finding) in stops for finding in findings):
+        # The same rule as the gate's, said here so that an editor knows what must go before anything goes out.
+        summary = ngettext("{summary}, {count} of them blocking: build, site and send refuse the numéro while it remains",
+                           "{summary}, {count} of them blocking: build, site and send refuse the numéro while they remain",
+                           held).format(summary=summary, count=held)
+    echo(summary, err=True)
     if findings:
         raise SystemExit(1)
 

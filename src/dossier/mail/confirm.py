@@ -46,7 +46,7 @@ def confirm_sending(mailing: Mailing, *, yes: bool, ask: Callable[[str], str], i
     if not (is_interactive() if interactive is None else interactive):
         raise DossierError(_("--send asks you to confirm at a terminal: run it in a terminal, or add --yes (in a "
                              "script): nothing was sent"))
-    answer = ask(_("To send, type the numéro's number ({number}); anything else sends nothing").format(
+    answer = ask(_("To send, type the numéro's number ({number}); anything else sends nothing:").format(
         number=mailing.issue.number))
     if answer.strip().lstrip("0") != str(mailing.issue.number):
         raise DossierError(_("'{answer}' is not {number}: nothing was sent").format(

@@ -55,9 +55,12 @@ def unsubscribe(project: Project, addresses: Sequence[str], list_file: Path | No
                     assert previous is not None
                     out.append(_("{address}: already suppressed ({why}, {at})").format(
                         address=address, why=reason_label(previous.why), at=moment(previous.at)))
-    out.append(ngettext("{count} added to the suppression list in {ledger}; no numéro will be sent to it",
-                        "{count} added to the suppression list in {ledger}; no numéro will be sent to them",
-                        added).format(count=added, ledger=shown))
+    if not added:  # « aucune adresse ajoutée », not « 0 adresse ajoutée »
+        out.append(_("no address added to the suppression list in {ledger}").format(ledger=shown))
+    else:
+        out.append(ngettext("{count} added to the suppression list in {ledger}; no numéro will be sent to it",
+                            "{count} added to the suppression list in {ledger}; no numéro will be sent to them",
+                            added).format(count=added, ledger=shown))
     return out
 
 

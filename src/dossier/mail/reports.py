@@ -66,8 +66,12 @@ class DryRunReport:
         if self.skipped:
             out.append("  " + _(_ON_THE_LIST).format(skipped=skipped_summary(self.skipped)))
         out += _uncertain_lines([], self.uncertain_before)
-        for message in self.messages[:limit]:
-            out.append(f"  {message.address}  {format_size(message.size)}  {message.subject}")
+        shown = self.messages[:limit]
+        width = max(len(m.address) for m in shown)  # a column, as --status prints its own
+        sizes_shown = [format_size(m.size) for m in shown]
+        size_width = max(len(s) for s in sizes_shown)
+        for message, size in zip(shown, sizes_shown, strict=True):
+            out.append(f"  {message.address:<{width}}  {size:>{size_width}}  {message.subject}")
         if len(self.messages) > limit:
             out.append("  " + _("… and {count} more").format(count=len(self.messages) - limit))
         out.append("  " + _("total {total}, largest message {largest}").format(
@@ -165,10 +169,16 @@ class SendReport:
         if self.total == 0 and not self.failures:
             return [*_nothing_to_send(self.already_sent, self.skipped), *_uncertain_lines([], self.uncertain_before)]
         rate = self.sent / self.seconds * 60 if self.seconds > 0 else 0.0
-        out = [ngettext("sent {sent} of {count} pending message via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
-                        "sent {sent} of {count} pending messages via {server} in {seconds} s ({rate}/min); recorded in {ledger}",
-                        self.total).format(sent=self.sent, count=self.total, server=self.server,
-                                           seconds=decimal(self.seconds), rate=decimal(rate, 0), ledger=self.ledger)]
+        if self.sent:
+            done = ngettext("sent {sent} of {count} pending message via {server} in {seconds} s ({rate}/min); recorded "
+                            "in {ledger}", "sent {sent} of {count} pending messages via {server} in {seconds} s "
+                            "({rate}/min); recorded in {ledger}", self.total)
+        else:
+            done = ngettext("the {count} pending message was not sent (via {server}, {seconds} s); recorded in {ledger}",
+                            "none of the {count} pending messages was sent (via {server}, {seconds} s); recorded in "
+                            "{ledger}", self.total)
+        out = [done.format(sent=self.sent, count=self.total, server=self.server, seconds=decimal(self.seconds),
+                           rate=decimal(rate, 0), ledger=self.ledger)]
         if self.already_sent:
             out.append("  " + ngettext("{count} partner already sent this numéro was left out",
                                        "{count} partners already sent this numéro were left out",

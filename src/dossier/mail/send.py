@@ -173,8 +173,10 @@ def _stopped(exc: BaseException, batch: _Batch, smtp: SmtpConfig) -> SendStopped
     """Why the run stopped, how many were sent and recorded, and that the same command sends the rest."""
     report = batch.report
     done = ngettext("{sent} of {count} message sent and recorded in {ledger}",
-                    "{sent} of {count} messages sent and recorded in {ledger}",
-                    report.total).format(sent=report.sent, count=report.total, ledger=report.ledger)
+                    "{sent} of {count} messages sent and recorded in {ledger}", report.total) if report.sent else \
+        ngettext("the {count} message was not sent and recorded in {ledger}",
+                 "none of the {count} messages was sent and recorded in {ledger}", report.total)
+    done = done.format(sent=report.sent, count=report.total, ledger=report.ledger)
     server = f"{smtp.host}:{smtp.port}"
     if isinstance(exc, KeyboardInterrupt):
         in_flight = ""

@@ -44,8 +44,8 @@ class SmtpConfig:
         host = env.get("DOSSIER_SMTP_HOST", "").strip()
         if not host:
             raise DossierError(_(
-                "no SMTP server: to send, write it in publication.yaml, e.g. mail: smtp: {host: smtp.example.org, "
-                "user: chaire@example.org}, and give the password in DOSSIER_SMTP_PASSWORD or the keyring "
+                "no SMTP server: to send, write it in publication.yaml under mail.smtp (`host: smtp.example.org`, "
+                "`user: chaire@example.org`), and give the password in DOSSIER_SMTP_PASSWORD or the keyring "
                 "(without --send or --test nothing is sent and no server is needed)"
             ))
         security = env.get("DOSSIER_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
@@ -156,8 +156,8 @@ class SmtpConnection:
             if config.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise DossierError(_(
-                        "{server} does not offer STARTTLS: in publication.yaml set mail: smtp: security: ssl (port "
-                        "465), or none for a relay on this machine (localhost), or ask for the server's submission port"
+                        "{server} does not offer STARTTLS: in publication.yaml set mail.smtp.security to ssl (port "
+                        "465), or to none for a relay on this machine (localhost), or ask for the server's submission port"
                     ).format(server=f"{config.host}:{config.port}"))
                 smtp.starttls(context=context)
                 smtp.ehlo(_address_literal(smtp))

@@ -28,6 +28,11 @@ def _no_password(value: object) -> None:
                        "environment, or keep it in the system's keyring (see the guide)"))
 
 
+def _no_imap_password(value: object) -> None:
+    raise ValueError(_("never write the password in a file of the repository: set DOSSIER_IMAP_PASSWORD in the "
+                       "environment, or keep it in the system's keyring (see the guide)"))
+
+
 class SmtpSettings(Strict):
     __doc__ = N_("The server that sends the messages: host, port and security; the password is never written here "
                  "(DOSSIER_SMTP_PASSWORD, or the system's keyring). DOSSIER_SMTP_* variables override these.")
@@ -39,6 +44,20 @@ class SmtpSettings(Strict):
     cafile: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
     # Known only to be refused with its reason (an unknown key would get "unknown field"); not offered by the schema.
     password: SkipJsonSchema[Annotated[object, AfterValidator(_no_password)]] = None
+
+
+class ImapSettings(Strict):
+    __doc__ = N_("The Chaire's mailbox, which dossier inbox reads: host, port, security, user and folder; the password "
+                 "is never written here (DOSSIER_IMAP_PASSWORD, or the system's keyring). DOSSIER_IMAP_* variables "
+                 "override these.")
+
+    host: Annotated[str, AfterValidator(one_line)] | None = None
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None  # default: 993 (ssl), 143 (starttls, none)
+    security: Literal["ssl", "starttls", "none"] | None = None  # none: a server on this machine only
+    user: Annotated[str, AfterValidator(one_line)] | None = None
+    folder: Annotated[str, AfterValidator(one_line)] | None = None  # default: INBOX; --folder overrides
+    cafile: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
+    password: SkipJsonSchema[Annotated[object, AfterValidator(_no_imap_password)]] = None
 
 
 class MailSettings(Strict):
@@ -59,3 +78,4 @@ class MailSettings(Strict):
     ledger: Annotated[str, AfterValidator(one_line)] | None = None  # from the project root
     dkim: DkimSettings | None = None  # sign the messages (mail/signing.py)
     smtp: SmtpSettings | None = None
+    imap: ImapSettings | None = None  # the mailbox dossier inbox reads (publication.yaml's only)

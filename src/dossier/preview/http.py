@@ -120,6 +120,11 @@ class PreviewHttpServer(ThreadingHTTPServer):
         self.server_close()
 
 
+def _foreign_host() -> bytes:
+    """The refusal of a request sent to another name than the preview's (in the editor's language)."""
+    return (_("Forbidden: this preview answers only to localhost") + "\n").encode("utf-8")
+
+
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewHttpServer
     server_version = "dossier-preview"
@@ -131,7 +136,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         site = self.server.site
         if not host_allowed(self.server.host, self.headers.get("Host")):
-            self._send(403, b"Forbidden: this preview answers only to localhost\n", "text/plain; charset=utf-8")
+            self._send(403, _foreign_host(), "text/plain; charset=utf-8")
             return
         path = urllib.parse.urlsplit(self.path).path
         if path in ("/", "/index.html"):
@@ -163,7 +168,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """Writes go to the editing view only (``/edit/…``), which checks its token and the request's origin."""
         if not host_allowed(self.server.host, self.headers.get("Host")):
-            self._send(403, b"Forbidden: this preview answers only to localhost\n", "text/plain; charset=utf-8")
+            self._send(403, _foreign_host(), "text/plain; charset=utf-8")
             return
         if not urllib.parse.urlsplit(self.path).path.startswith("/edit/"):
             self._not_found()
@@ -191,6 +196,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
+        # Only the preview's own pages may frame it: no other site can overlay the editing view's
+        # buttons (clickjacking) or the draft.
+        self.send_header("Content-Security-Policy", "frame-ancestors 'self'")
+        self.send_header("X-Frame-Options", "SAMEORIGIN")
         if etag:
             self.send_header("ETag", etag)
         self.end_headers()

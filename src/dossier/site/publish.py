@@ -42,10 +42,11 @@ class SiteReport:
     def lines(self, root: Path) -> list[str]:
         shown = [_("n°{number}: rebuilt").format(number=n) for n in self.rebuilt]
         shown += [_("n°{number}: unchanged").format(number=n) for n in self.kept]
-        shown += [_("n°{number}: no date to the day (date: YYYY-MM-DD in its issue.yaml, or in a later numéro's "
+        shown += [_("n°{number}: no date to the day (`date: YYYY-MM-DD` in its issue.yaml, or in a later numéro's "
                     "back_issues): left out of feed.xml").format(number=n) for n in self.undated]
         total = len(self.rebuilt) + len(self.kept)
-        rebuilt = ngettext("{count} rebuilt", "{count} rebuilt", len(self.rebuilt)).format(count=len(self.rebuilt))
+        rebuilt = ngettext("{count} rebuilt", "{count} rebuilt", len(self.rebuilt)).format(count=len(self.rebuilt)) \
+            if self.rebuilt else _("none rebuilt")
         shown.append(ngettext("{count} numéro in {folder}/, {rebuilt}, {seconds} s",
                               "{count} numéros in {folder}/, {rebuilt}, {seconds} s", total).format(
             count=total, folder=display_path(self.folder, root), rebuilt=rebuilt, seconds=decimal(self.seconds, 2)))

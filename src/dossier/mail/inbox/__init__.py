@@ -26,6 +26,7 @@ from ...errors import DossierError
 from ...files import display_path
 from ...i18n import _, moment
 from ...manifest.load import load_publication
+from ...manifest.mail_settings import ImapSettings
 from ...project import Project
 from ..ledger import Ledger
 from ..manage import project_ledger
@@ -35,7 +36,7 @@ from ..tokens import secret_from_environ, token_index
 from . import review
 from .classify import Verdict, classify
 from .evidence import Known
-from .imap import ImapConfig, ImapSource
+from .imap import ImapSource
 from .parse import first_text, header, parse, shown
 from .report import Entry, InboxReport
 from .request import footers
@@ -44,18 +45,19 @@ from .sources import MailboxMessage, MaildirSource, MboxSource, Source
 __all__ = ["InboxReport", "read_inbox", "review_inbox"]
 
 
-def read_inbox(project: Project, *, mbox: Path | None = None, maildir: Path | None = None, folder: str = "INBOX",
+def read_inbox(project: Project, *, mbox: Path | None = None, maildir: Path | None = None, folder: str | None = None,
                mark: bool = False, partners_files: Sequence[Path] = (), ledger: Path | None = None) -> InboxReport:
     """Read every message of the mailbox and apply what it asks to the suppression list."""
     if mbox is not None and maildir is not None:
         raise DossierError(_("give one mailbox: --mbox FILE or --maildir DIR (or neither, for IMAP)"))
     if mark and mbox is not None:
         raise DossierError(_("--mark flags messages in a Maildir folder or over IMAP: an mbox file is only read"))
-    bounce_address = load_publication(project).mail.bounce_address
+    settings = load_publication(project).mail
+    bounce_address = settings.bounce_address
     secret = secret_from_environ()
     listed = {p.key for f in partners_files for p in load_partners(f, display_path(f, Path.cwd()))}
     path, shown = project_ledger(project, ledger)
-    source = _open_source(mbox, maildir, folder, mark)
+    source = _open_source(project, settings.imap, mbox, maildir, folder, mark)
     report = InboxReport(source.name, shown)
     try:
         with Ledger.open(path, shown) as book:
@@ -73,12 +75,15 @@ def read_inbox(project: Project, *, mbox: Path | None = None, maildir: Path | No
     return report
 
 
-def _open_source(mbox: Path | None, maildir: Path | None, folder: str, mark: bool) -> Source:
+def _open_source(project: Project, imap: ImapSettings | None, mbox: Path | None, maildir: Path | None,
+                 folder: str | None, mark: bool) -> Source:
     if mbox is not None:
         return MboxSource(mbox)
     if maildir is not None:
         return MaildirSource(maildir)
-    return ImapSource(ImapConfig.from_environ(), folder, writable=mark)
+    from ..server import imap_config
+
+    return ImapSource(imap_config(imap, project.root), folder or (imap and imap.folder) or "INBOX", writable=mark)
 
 
 def review_inbox(project: Project, *, confirm: Sequence[int] = (), dismiss: Sequence[int] = (),

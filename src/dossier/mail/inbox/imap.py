@@ -1,4 +1,5 @@
-"""The Chaire's mailbox over IMAP: settings from DOSSIER_IMAP_*, read-only unless --mark.
+"""The Chaire's mailbox over IMAP: settings from publication.yaml's mail.imap under DOSSIER_IMAP_*
+(``mail.server.imap_config``), read-only unless --mark.
 
 Invariants: the folder is selected read-only and bodies are fetched with BODY.PEEK, so
 reading flags nothing; only ``mark`` (--mark) sets \\Seen. A dropped connection is
@@ -45,19 +46,25 @@ class ImapConfig:
         env = os.environ if environ is None else environ
         host = env.get("DOSSIER_IMAP_HOST", "").strip()
         if not host:
-            raise DossierError(_("give a mailbox: --mbox FILE, --maildir DIR, or IMAP with DOSSIER_IMAP_HOST, "
-                                 "DOSSIER_IMAP_USER and DOSSIER_IMAP_PASSWORD set"))
+            raise DossierError(_("give a mailbox: --mbox FILE, --maildir DIR, or the IMAP server in publication.yaml "
+                                 "under mail.imap (`host: imap.example.org`, `user: chaire@example.org`), with "
+                                 "the password in DOSSIER_IMAP_PASSWORD or the keyring"))
         security = env.get("DOSSIER_IMAP_SECURITY", "ssl").strip().lower() or "ssl"
         if security not in DEFAULT_PORTS:
-            raise DossierError(_("DOSSIER_IMAP_SECURITY={security}: not a security mode: use ssl (port 993), starttls "
-                                 "(143) or none (a server on this machine only)").format(security=security))
+            raise DossierError(_("mail.imap.security (or DOSSIER_IMAP_SECURITY) is {security}: not a security mode: "
+                                 "use ssl (port 993), starttls (143) or none (a server on this machine only)").format(
+                security=security))
         port = port_setting(env, "DOSSIER_IMAP_PORT", example=993)
         user = env.get("DOSSIER_IMAP_USER", "").strip()
         password = env.get("DOSSIER_IMAP_PASSWORD", "")
-        if not user or not password:
-            raise DossierError(_("DOSSIER_IMAP_USER and DOSSIER_IMAP_PASSWORD must both be set to read the mailbox"))
+        if not user:
+            raise DossierError(_("no user for the mailbox at {host}: set mail.imap.user in publication.yaml (or "
+                                 "DOSSIER_IMAP_USER)").format(host=host))
+        if not password:
+            raise DossierError(_("no password for {user} at {host}: set DOSSIER_IMAP_PASSWORD, or keep it in the "
+                                 "system's keyring (keyring set dossier-imap:{host} {user})").format(user=user, host=host))
         if security == "none" and not is_loopback(host):
-            raise DossierError(_("DOSSIER_IMAP_SECURITY=none would send the password unencrypted to {host}: use ssl or "
+            raise DossierError(_("mail.imap.security none would send the password unencrypted to {host}: use ssl or "
                                  "starttls").format(host=host))
         cafile = env.get("DOSSIER_IMAP_CAFILE", "").strip() or None
         return cls(host, port or DEFAULT_PORTS[security], security, user, password, cafile)

@@ -66,7 +66,8 @@ class InboxReport:
         counts = Counter(entry.outcome for entry in self.entries)
         parts = [ngettext(*OUTCOME_COUNTS[name], counts[name]).format(count=counts[name]) for name in OUTCOMES if counts[name]]
         summary = ngettext("inbox: {count} message read from {source}", "inbox: {count} messages read from {source}",
-                           len(self.entries)).format(count=len(self.entries), source=self.source)
+                           len(self.entries)).format(count=len(self.entries), source=self.source) if self.entries \
+            else _("inbox: no message read from {source}").format(source=self.source)
         if parts:
             summary = _("{summary}: {counts}").format(summary=summary, counts=", ".join(parts))
         out.append(_("{summary}; suppression list in {ledger}").format(summary=summary, ledger=self.ledger))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ...errors import DossierError
 from ...files import display_path
-from ...i18n import _, ngettext
+from ...i18n import Nn_, _, ngettext
 from ...project import Project
 from ..ledger import Ledger
 from ..manage import project_ledger
@@ -36,11 +36,14 @@ class ImportReport:
 
     def summary(self) -> list[str]:
         total = self.suppressed + self.repeated + self.ignored
-        return [*self.lines, ngettext(
-            "{file}: {count} request read: {suppressed} unsubscribed, {repeated} already imported, {ignored} ignored",
-            "{file}: {count} requests read: {suppressed} unsubscribed, {repeated} already imported, {ignored} ignored",
-            total).format(file=self.shown, count=total, suppressed=self.suppressed, repeated=self.repeated,
-                          ignored=self.ignored)]
+        if not total:
+            return [*self.lines, _("{file}: no requests read").format(file=self.shown)]
+        counts = [ngettext(*forms, count).format(count=count) for count, forms in (
+            (self.suppressed, Nn_("{count} address unsubscribed", "{count} addresses unsubscribed")),
+            (self.repeated, Nn_("{count} already imported", "{count} already imported")),
+            (self.ignored, Nn_("{count} without effect", "{count} without effect"))) if count]  # no « 0 … »
+        return [*self.lines, ngettext("{file}: {count} request read: {counts}", "{file}: {count} requests read: {counts}",
+                                      total).format(file=self.shown, count=total, counts=", ".join(counts))]
 
 
 def import_unsubscribes(project: Project, requests_file: Path, *, ledger: Path | None = None) -> ImportReport:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import DossierError, Problem
-from ...i18n import current_language
+from ...i18n import _, current_language
 from ...manifest.load import load_issue
 from ...manifest.roundtrip import RoundTrip
 from ...manifest.schema import issue_schema
@@ -55,6 +55,10 @@ class EditingDesk:
         why = refusal(method, headers, self.token, loopback=self.loopback,
                       query_token=(query.get("token") or [""])[0] if page else None,
                       json_body=method == "POST" and route != "/edit/upload")
+        if why and page and self.loopback:
+            # A bookmarked or typed /edit (no token, or an earlier session's): a page in the editor's
+            # language that leads to this session's view by one click, rather than a bare 403.
+            return 403, self._lost_page(), "text/html; charset=utf-8"
         if why:
             return 403, (why + "\n").encode("utf-8"), "text/plain; charset=utf-8"
         try:
@@ -91,6 +95,15 @@ class EditingDesk:
         for name, value in {"lang": current_language(), "title": html.escape(words["pageTitle"]),
                             "token": html.escape(self.token), "css": _static("edit.css"), "js": _static("edit.js"),
                             "words": json.dumps(words).replace("</", "<\\/")}.items():
+            page = page.replace("{{" + name + "}}", value)
+        return page.encode("utf-8")
+
+    def _lost_page(self) -> bytes:
+        words = editor_words()
+        page = _static("edit-lost.html")
+        for name, value in {"lang": current_language(), "title": html.escape(words["pageTitle"]),
+                            "why": html.escape(_("This address needs the link of the running preview.")),
+                            "open": html.escape(_("Open the editing view")), "url": html.escape(self.url)}.items():
             page = page.replace("{{" + name + "}}", value)
         return page.encode("utf-8")
 

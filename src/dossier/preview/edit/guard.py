@@ -3,7 +3,9 @@
 Invariants (each request is checked by ``refusal``; None means allowed):
 - the editor answers only on a loopback address (``dossier preview --host`` elsewhere: read-only);
 - every request but the page itself carries the session's token in ``X-Dossier-Token`` (the
-  page gets it in its link, ``/edit?token=…``); tokens are compared in constant time;
+  page gets it in its link, ``/edit?token=…``; ``/edit`` without it is answered by a page that
+  links there, which no other site can read or frame: the preview checks ``Host`` against DNS
+  rebinding and sends ``frame-ancestors 'self'``); tokens are compared in constant time;
 - a write (POST) also comes from the preview's own origin: its ``Origin`` is the address the
   request was sent to (``http://`` + ``Host``), so another site's page cannot write even with a
   stolen token, and a request without ``Origin`` (no browser sends a POST so) is refused too;
