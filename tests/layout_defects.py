@@ -81,3 +81,28 @@ def edito_defects(layout: Layout) -> list[str]:
     first = next((page.number for page in layout.pages if "bonnes-pratiques" in page.parts), len(layout.pages) + 1)
     return [f"page {page.number} of the édito is {page.fill:.0%} full" for page in layout.pages[2:first - 1]
             if page.fill < 0.25]
+
+
+READING_LINES = ("article", "article-source", "reading-theme-title", "reading-continued")
+
+
+def continuation_defects(layout: Layout) -> list[str]:
+    """Readings: each column opens with a theme's title or its continuation « Thème (suite) », naming the theme
+    whose readings go on there; a continuation stands only at the top of a column."""
+    found, theme = [], None
+    for page in layout.pages:
+        middle = page.size[0] / 2
+        for column in (0, 1):
+            lines = sorted((box for box in page.boxes if box.kind == "line" and set(box.classes) & set(READING_LINES)
+                            and (box.x >= middle) == bool(column)), key=lambda box: box.y)
+            for index, line in enumerate(lines):
+                if "reading-theme-title" in line.classes:
+                    theme = line.text
+                elif "reading-continued" in line.classes:
+                    if index > 0:
+                        found.append(f"page {page.number}: {line.text!r} stands inside a column")
+                    if not (theme and line.text.startswith(theme + " (")):
+                        found.append(f"page {page.number}: {line.text!r} continues another theme than {theme!r}")
+                elif index == 0:
+                    found.append(f"page {page.number}: a column opens inside {theme!r} without its name")
+    return found

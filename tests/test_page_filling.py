@@ -25,7 +25,14 @@ from dossier.manifest import load_issue
 from dossier.press import measure_draft, render_draft
 from dossier.press.pdf import Layout
 from dossier.project import Project
-from layout_defects import cover_defects, edito_defects, header_defects, hyphenation_defects, row_defects
+from layout_defects import (
+    continuation_defects,
+    cover_defects,
+    edito_defects,
+    header_defects,
+    hyphenation_defects,
+    row_defects,
+)
 from numeros import CardSpec, NumeroSpec, numero_specs, write_numero
 
 MIN_FILL = 0.40
@@ -68,7 +75,7 @@ def defects(layout: Layout) -> list[str]:
             if kept is not None and kept != page:
                 found.append(f"reading theme {number}'s title is on page {page}, its articles from page {kept}")
     return (found + cover_defects(layout) + header_defects(layout) + row_defects(layout) + hyphenation_defects(layout)
-            + edito_defects(layout))
+            + edito_defects(layout) + continuation_defects(layout))
 
 
 def card(chars: int, image: bool = False) -> CardSpec:

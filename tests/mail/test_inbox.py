@@ -258,7 +258,8 @@ def test_sources_and_their_errors(project: Path, ledger: Path) -> None:
     assert run("inbox", "--maildir", "plain").stderr == "plain: not a Maildir folder (it must hold new/, cur/ and tmp/)\n"
     no_imap = run("inbox")
     assert no_imap.exit_code == 1
-    assert no_imap.stderr.startswith("give a mailbox: --mbox FILE, --maildir DIR, or the IMAP server in publication.yaml under mail.imap")
+    assert no_imap.stderr.startswith("give a mailbox: --mbox FILE, --maildir DIR, or the IMAP server in "
+                                     "publication.yaml under mail.imap")
 
 
 def test_maildir_read_only_then_marked(project: Path, ledger: Path) -> None:

@@ -53,7 +53,7 @@ class Table:
     header: tuple[str, ...]
     header_line: int
     rows: tuple[Row, ...]
-    encoding: str | None = None  # a CSV file's: utf-8, utf-8-sig, cp1252 or latin-1
+    encoding: str | None = None  # a CSV file's: utf-8, utf-8-sig, cp1252, latin-1 or cp1252-or-latin-1
     delimiter: str | None = None  # a CSV file's
     problems: tuple[Problem, ...] = ()  # rows left out (a cell too long, too many cells): the reader reports them with its own
 
@@ -82,6 +82,7 @@ def encoding_name(encoding: str) -> str:
         "utf-8-sig": _("UTF-8 with byte-order mark"),
         "cp1252": _("Windows-1252 (Excel's CSV)"),
         "latin-1": _("Latin-1 (ISO-8859-1)"),
+        "cp1252-or-latin-1": _("Windows-1252 or Latin-1 (they read this file alike)"),
     }
     return names.get(encoding, encoding)
 

@@ -2,8 +2,9 @@
 
 The encoding is found, not asked: UTF-8 when the bytes are UTF-8 (other encodings almost never
 are), else Windows-1252 (what French Excel writes for "CSV (séparateur : point-virgule)") when
-a byte only it gives a letter to is there (’ – œ €), else Latin-1 (which reads any byte; the
-two read every other byte alike).
+a byte only it gives a letter to is there (’ – œ €), Latin-1 when such a byte is one Windows-1252
+leaves undefined, and "Windows-1252 or Latin-1" when there is none (the two read every other
+byte alike).
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # Windows-1252 and Latin-1 differ only in bytes 0x80-0x9F (’ – œ € in one, controls in the other).
+    # Windows-1252 and Latin-1 differ only in bytes 0x80-0x9F (’ – œ € in one, controls in the other):
+    # without any, both read the same text, and the summary says so rather than pick one.
     if re.search(rb"[\x80-\x9f]", data):
         try:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
-            pass
-    return data.decode("latin-1"), "latin-1"
+            return data.decode("latin-1"), "latin-1"
+    return data.decode("latin-1"), "cp1252-or-latin-1"
 
 
 def read_csv(path: Path, shown: str) -> Table:

@@ -11,6 +11,7 @@ import weasyprint
 
 from ...i18n import N_, _
 from ...project import Project
+from .continued import continuation_stylesheet, continued_articles
 from .fetch import PROJECT_URL, ProjectFetcher, base_url
 from .hyphenation import CACHE as HYPHENATION_CACHE
 from .hyphenation import load_patterns
@@ -71,24 +72,30 @@ ACCESSIBLE = "pdf/ua-1"
 ARCHIVE = "pdf/a-3a"
 
 
-# Layouts at most per print: the first, then again while the measured hyphenation pass finds faults.
-HYPHENATION_PASSES = 3
+# Layouts at most per print: the first, then again while the measured passes find something to
+# correct (hyphenation faults, readings' continuation headings to show or hide).
+PASSES = 4
 
 
 def render_document(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher,
                     stylesheets: tuple[weasyprint.CSS, ...] = (), **options: object) -> weasyprint.Document:
     """Lay out the draft (with ``stylesheets`` after its own, WeasyPrint's render ``options``); lay it out
-    again with the words at fault kept whole while hyphenation has faults."""
+    again while hyphenation has faults (the words at fault kept whole) or the readings' columns open inside
+    a theme whose continuation heading is not shown there (``continued``)."""
     url = base_url(project, html_path)
     load_patterns(html, project.root / HYPHENATION_CACHE)
     forgive()
-    for _pass in range(HYPHENATION_PASSES):
+    shown: frozenset[str] = frozenset()
+    for _pass in range(PASSES):
+        extra = (continuation_stylesheet(shown),) if shown else ()
         # Image options act when images are loaded, during layout: they go to render().
         with hyphenation_limits():
             document = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(
-                dpi=IMAGE_DPI, stylesheets=list(stylesheets), **options)
+                dpi=IMAGE_DPI, stylesheets=[*stylesheets, *extra], **options)
         faults = hyphenation_faults(document.pages)
-        if not faults:
+        wanted = continued_articles(document.pages)
+        if not faults and wanted == shown:
             break
         forbid(faults)
+        shown = wanted
     return document
