@@ -9,13 +9,25 @@ stored value (a reason, a status) printed as it is.
 from __future__ import annotations
 
 import functools
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 CATALOG = Path(__file__).resolve().parent.parent / "src/dossier/locale/fr/LC_MESSAGES/dossier.po"
+GOLDEN = Path(__file__).parent / "golden" / "cli-fr"
+# What changes from run to run, replaced in golden files by a placeholder.
+VARYING = [
+    (re.compile(r"\d{1,2} \w+ \d{4} à \d\d h \d\d"), "<date>"),  # a recorded moment, in local time
+    (re.compile(r"\b\d+(?:,\d+)? s\b"), "… s"),
+    (re.compile(r"\b\d+/min\b"), "…/min"),
+    (re.compile(r"\b\d+(?:,\d+)? (?:Ko|Mo)\b"), "… Ko"),
+    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
+    (re.compile(r"token=[\w-]+"), "token=<jeton>"),  # the editing view's address
+    (re.compile(r"<[^<>@\s]+@[^<>\s]+>"), "<message-id>"),
+]
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]|\n")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # English that no message holds whole but that must not reach a French reader either.
@@ -56,3 +68,22 @@ def english_left(output: str, literals: Iterable[str] = ()) -> list[str]:
     flat = " ".join(token if _WORD.fullmatch(token) and token not in literals else "§" for token in tokens)
     found = [piece for piece in english_pieces() if re.search(r"(?<![\w'])" + re.escape(piece) + r"(?![\w'])", flat)]
     return sorted(found + [literal for literal in EXTRA_LITERALS if literal in output])
+
+
+def compare_golden(name: str, command: Sequence[str], stdout: str, stderr: str) -> None:
+    """A French run's output against tests/golden/cli-fr/NAME.txt (DOSSIER_UPDATE_GOLDEN=1 rewrites it); no English
+    left, no traceback."""
+    from dossier.cli import cli
+
+    assert "Traceback" not in stdout + stderr
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", stdout + stderr), "a time in ISO form, not in French"
+    text = f"$ dossier {' '.join(command)}\n{stdout}--- stderr ---\n{stderr}"
+    for pattern, replacement in VARYING:
+        text = pattern.sub(replacement, text)
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("DOSSIER_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+    left = english_left(stdout + stderr, literals=cli.commands)
+    assert not left, f"English in a French run of dossier {' '.join(command)}: {left}"

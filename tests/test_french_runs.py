@@ -9,28 +9,19 @@ purpose, refresh with DOSSIER_UPDATE_GOLDEN=1 and read the diff before committin
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from conftest import run
-from french_support import english_left
+from dossier.mail.unsubscribe.links import link_token, parse_link_token
+from dossier.mail.unsubscribe.records import append_request
+from french_support import GOLDEN, compare_golden, english_left
 from inbox_support import reply, write_mbox
 from smtp_support import MAIL_SETTINGS, SmtpTestServer, configure_mail
 
-GOLDEN = Path(__file__).parent / "golden" / "cli-fr"
 SECRET = "french-runs-secret-0123456789abcdef"
-_VARYING = [
-    (re.compile(r"\d{1,2} \w+ \d{4} à \d\d h \d\d"), "<date>"),  # a recorded moment, in local time
-    (re.compile(r"\b\d+(?:,\d+)? s\b"), "… s"),
-    (re.compile(r"\b\d+/min\b"), "…/min"),
-    (re.compile(r"\b\d+(?:,\d+)? (?:Ko|Mo)\b"), "… Ko"),
-    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
-    (re.compile(r"<[^<>@\s]+@[^<>\s]+>"), "<message-id>"),
-    (re.compile(r"\d{4}-\d\d-\d\d(?:T[\d:]+Z)?"), "<date>"),
-]
 
 
 def check_run(name: str, *command: str, exit_code: int = 0, stdin: str | None = None) -> str:
@@ -41,17 +32,7 @@ def check_run(name: str, *command: str, exit_code: int = 0, stdin: str | None = 
 
     result = CliRunner().invoke(cli, ["--lang", "fr", *command], input=stdin, catch_exceptions=False)
     assert result.exit_code == exit_code, result.output
-    assert "Traceback" not in result.output
-    text = f"$ dossier {' '.join(command)}\n{result.stdout}--- stderr ---\n{result.stderr}"
-    for pattern, replacement in _VARYING:
-        text = pattern.sub(replacement, text)
-    path = GOLDEN / f"{name}.txt"
-    if os.environ.get("DOSSIER_UPDATE_GOLDEN"):
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
-    left = english_left(result.stdout + result.stderr, literals=cli.commands)
-    assert not left, f"English in a French run of dossier {' '.join(command)}: {left}"
+    compare_golden(name, command, result.stdout, result.stderr)
     return result.stdout + result.stderr
 
 
@@ -77,12 +58,17 @@ def test_the_numero_commands_in_french(mini_project: Path) -> None:
     from dossier.cli import cli
 
     check_run("validate-mini", "validate", "1")
+    check_run("check-clean", "check", "1")
     check_run("new", "new")
+    check_run("new-exists", "new", "--number", "1", exit_code=1)
     check_run("build-placeholder-refused", "build", "2", exit_code=1)
     check_run("build-draft-placeholder", "build", "2", "--draft")
     check_run("site-placeholder-refused", "site", exit_code=1)
     check_run("site", "site", "1")
     check_run("help", "--help")
+    check_run("schema", "schema", "--output", "schema-fr.json")
+    assert "le manifeste d’un numéro" in (mini_project / "schema-fr.json").read_text(encoding="utf-8")  # in French
+    check_run("schema-folder", "schema", "--output", "issues", exit_code=2)
     for command in ("validate", "build", "check", "new", "preview", "site", "schema", "send", "unsubscribe",
                     "resubscribe", "suppressed", "inbox", "import"):
         result = run("--lang", "fr", command, "--help")
@@ -90,7 +76,8 @@ def test_the_numero_commands_in_french(mini_project: Path) -> None:
         assert result.exit_code == 0 and not left, (command, left)
 
 
-def test_the_mailing_commands_in_french(mini_project: Path, server: SmtpTestServer) -> None:
+def test_the_mailing_commands_in_french(mini_project: Path, server: SmtpTestServer,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     configure_mail(mini_project, MAIL_SETTINGS + "  bounce_address: bounces@example.org\n")
     (mini_project / "partenaires.csv").write_bytes(
         "\r\n".join(";".join(row) for row in PARTNERS).encode("cp1252"))
@@ -113,6 +100,7 @@ def test_the_mailing_commands_in_french(mini_project: Path, server: SmtpTestServ
     # Before the inbox's: the list is oldest first, by the second, so this order holds whatever the clock.
     check_run("unsubscribe", "unsubscribe", "jeanne.martin@example.org", "--reason", "demandé par téléphone")
     check_run("unsubscribe-again", "unsubscribe", "jeanne.martin@example.org")
+    check_run("unsubscribe-bad-address", "unsubscribe", "jeanne.martin.example.org", exit_code=1)
     paul = sent["paul.durand@example.net"]
     mbox = write_mbox(mini_project / "boite.mbox", [
         reply("Paul Durand <paul.durand@example.net>", "contact@example.org", "Re: " + str(paul["Subject"]),
@@ -126,6 +114,19 @@ def test_the_mailing_commands_in_french(mini_project: Path, server: SmtpTestServ
     check_run("suppressed", "suppressed")
     check_run("resubscribe", "resubscribe", "jeanne.martin@example.org")
     check_run("resubscribe-unknown", "resubscribe", "inconnu@example.org")
+    check_run("resubscribe-bad-address", "resubscribe", "inconnu@", exit_code=1)
+    check_run("inbox-no-mailbox", "inbox", exit_code=1)
+    (mini_project / "registre-abime.sqlite").write_bytes(b"pas un registre\n" * 100)
+    check_run("suppressed-damaged", "suppressed", "--ledger", "registre-abime.sqlite", exit_code=1)
+
+    # Jeanne, back on the list, follows the one-click link of n°1's message: the endpoint records the request.
+    requests = mini_project / "demandes.jsonl"
+    token = link_token(SECRET.encode(), 1, "jeanne.martin@example.org")
+    append_request(requests, token, parse_link_token(SECRET.encode(), token))
+    check_run("import-unsubscribes", "import-unsubscribes", requests.name)
+    check_run("import-unsubscribes-again", "import-unsubscribes", requests.name)
+    monkeypatch.delenv("DOSSIER_SECRET")
+    check_run("import-unsubscribes-no-secret", "import-unsubscribes", requests.name, exit_code=1)
 
 
 def test_import_in_french(mini_project: Path) -> None:
@@ -142,3 +143,29 @@ def test_import_in_french(mini_project: Path) -> None:
     workbook.save(mini_project / "appel.xlsx")
     check_run("import-dry-run", "import", "1", "appel.xlsx")
     check_run("import-write", "import", "1", "appel.xlsx", "--write")
+
+
+# Each command's golden runs: (a typical success, a typical failure), by the golden files' names.
+RUNS = {
+    "validate": ("validate-mini", "validate-errors"), "build": ("build", "build-placeholder-refused"),
+    "check": ("check-clean", "check"), "new": ("new", "new-exists"),
+    "preview": ("preview-start", "preview-errors"), "site": ("site", "site-placeholder-refused"),
+    "schema": ("schema", "schema-folder"), "import": ("import-write", "import-errors"),
+    "send": ("send-send", "send-list-errors"), "unsubscribe": ("unsubscribe", "unsubscribe-bad-address"),
+    "resubscribe": ("resubscribe", "resubscribe-bad-address"), "suppressed": ("suppressed", "suppressed-damaged"),
+    "inbox": ("inbox", "inbox-no-mailbox"),
+    "import-unsubscribes": ("import-unsubscribes", "import-unsubscribes-no-secret"),
+    "doctor": ("doctor", "doctor-missing"),
+}
+
+
+def test_every_command_has_a_golden_success_and_failure() -> None:
+    """Every command of ``dossier --help``: a golden French run of its typical success and of its typical failure
+    (the runs above assert their exit codes: 0, then not 0)."""
+    from dossier.cli import cli
+
+    assert set(RUNS) == set(cli.commands)
+    for command, names in RUNS.items():
+        for name in names:
+            first = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8").splitlines()[0]
+            assert first.split()[:3] == ["$", "dossier", command], (name, first)

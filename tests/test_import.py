@@ -97,10 +97,10 @@ def test_every_bad_cell_is_located_and_nothing_is_written(mini_project: Path) ->
     result = run("import", "1", "appel.xlsx", "--write")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "appel.xlsx:Appel:E3: text: missing: this field is required",
-        "appel.xlsx:Appel:F3: url: 'example.org/page' is not a web address: write it in full, starting with https://",
-        "appel.xlsx:Appel:D4: porteurs: missing: this field is required",
-        "appel.xlsx:Appel:G4: image: image 'absente.jpg' not found: put the file beside the manifest or correct the name",
+        "appel.xlsx:Appel:E3: Text: missing: this field is required",
+        "appel.xlsx:Appel:F3: Link: 'example.org/page' is not a web address: write it in full, starting with https://",
+        "appel.xlsx:Appel:D4: Porteurs: missing: this field is required",
+        "appel.xlsx:Appel:G4: Image: image 'absente.jpg' not found: put the file beside the manifest or correct the name",
         "nothing was written: correct the table and run again",
     ]
     assert manifest(mini_project).read_text(encoding="utf-8") == before

@@ -43,7 +43,7 @@ def test_a_file_that_is_not_a_ledger_is_reported(project: Path) -> None:
     result = run("send", "3", "--partners", "fake-partners.csv", "--status")
     assert result.exit_code == 1
     assert result.stderr == (
-        ".dossier/deliveries.sqlite: the delivery ledger is damaged (file is not a database): restore it from a "
+        ".dossier/deliveries.sqlite: the delivery ledger is damaged (not a database file): restore it from a "
         "backup; do not delete or move it: it records who was sent what, and without it every partner would be "
         "mailed again\n"
     )

@@ -113,7 +113,7 @@ def test_unsubscribe_resubscribe_and_the_list(project: Path) -> None:
 
     bad = run("unsubscribe", "carol@example.org", "not-an-address")
     assert bad.exit_code == 1
-    assert bad.stderr == "not-an-address: 'not-an-address' is not an email address: write it as name@example.org\n"
+    assert bad.stderr == "'not-an-address' is not an email address: write it as name@example.org\n"
 
     listing = run("suppressed").stdout.splitlines()
     assert listing[-1] == "4 suppressed addresses in .dossier/deliveries.sqlite"

@@ -26,6 +26,7 @@ from ..files import display_path
 from ..i18n import _, ngettext
 from ..manifest.load import load_issue, validation_messages
 from ..manifest.model import Article, Initiative, Resource, placeholder
+from ..manifest.titles import field_title
 from ..project import Project
 from ..tables import Table, TableError, read_table
 from .columns import HEADERS, PLACES, REQUIRED, guess_kind, match
@@ -96,7 +97,7 @@ def plan_import(project: Project, issue_ref: str | Path, source: Path, *, kind: 
     for name in sorted(set(columns.values()) - {"porteurs"}):
         given = [i for i, f in columns.items() if f == name]
         for index in given[1:]:
-            problems.append(table.problem(table.header_line, index, name, _(
+            problems.append(table.problem(table.header_line, index, _(field_title(name)), _(
                 "column given twice («\u202f{first}\u202f» and «\u202f{second}\u202f»): rename or delete one").format(
                 first=table.header[given[0]], second=table.header[index])))
     ignored = [text for i, text in enumerate(table.header) if text and i not in columns]
@@ -139,10 +140,11 @@ def _entries(project: Project, manifest: Path, table: Table, kind: str, columns:
         except ValidationError as exc:
             for loc, message in validation_messages(exc, model):
                 name = str(loc[0]) if loc else ""
-                problems.append(table.problem(row.line, first_column.get(name), name, message))
+                problems.append(table.problem(row.line, first_column.get(name), _(field_title(name)) if name else "",
+                                              message))
             continue
         if "theme" in HEADERS[kind] and not current_theme:
-            problems.append(table.problem(row.line, first_column.get("theme"), "theme", _(
+            problems.append(table.problem(row.line, first_column.get("theme"), _(field_title("theme")), _(
                 "no theme for this row (nor above it): write the theme")))
             continue
         entries.append(Entry(row.line, current_theme if "theme" in HEADERS[kind] else None, ordered))

@@ -86,7 +86,7 @@ def _spf(domain: str) -> list[Finding]:
     records = [r for r in txt_records(domain) if r.lower().startswith("v=spf1")]
     if not records:
         return [Finding(False, _("SPF: no record at {domain}: publish the TXT record your sending provider gives, "
-                                 "e.g. \"v=spf1 include:… ~all\"").format(domain=domain))]
+                                 "e.g. `v=spf1 include:… ~all`").format(domain=domain))]
     if len(records) > 1:
         return [Finding(False, _("SPF: {count} records at {domain}: there must be one (merge them): "
                                  "{records}").format(count=len(records), domain=domain, records=" | ".join(records)))]
@@ -110,7 +110,7 @@ def _dkim(project: Project, publication: Publication, where: str, from_domain: s
     records = [r for r in txt_records(name) if "p=" in r]
     if not records:
         return [*findings, Finding(False, _("DKIM: no key published at {name}: publish the TXT record "
-                                            "\"v=DKIM1; k=rsa; p=…\" with the public key of the key file").format(
+                                            "`v=DKIM1; k=rsa; p=…` with the public key of the key file").format(
             name=name))]
     tags = dict(part.strip().partition("=")[::2] for part in records[0].split(";") if "=" in part)
     public = "".join(tags.get("p", "").split())
@@ -144,7 +144,7 @@ def _dmarc(domain: str) -> list[Finding]:
         if records:
             return [Finding(True, _("DMARC at {name}: {record}").format(name=name, record=records[0]))]
     return [Finding(False, _("DMARC: no policy at _dmarc.{domain}: publish a TXT record such as "
-                             "\"v=DMARC1; p=none; rua=mailto:…\" (the reports go to that address)").format(domain=domain))]
+                             "`v=DMARC1; p=none; rua=mailto:…` (the reports go to that address)").format(domain=domain))]
 
 
 def _aligned(signing: str, sender: str) -> bool:

@@ -252,11 +252,14 @@ def not_a_ledger(shown: str, exc: Exception) -> DossierError:
     # Never advise to delete or move it: without the ledger every partner would be mailed again.
     keep = _("do not delete or move it: it records who was sent what, and without it every partner would be mailed again")
     text = str(exc)
+    # SQLite's own words, in English: the usual ones said in the run's language.
+    error = {"file is not a database": _("not a database file"),
+             "database disk image is malformed": _("its pages are damaged")}.get(text, text)
     if "readonly" in text or "unable to open" in text:
         return DossierError(_("{ledger}: cannot write to the delivery ledger ({error}): make the file and its folder "
-                              "writable; {keep}").format(ledger=shown, error=text, keep=keep))
+                              "writable; {keep}").format(ledger=shown, error=error, keep=keep))
     return DossierError(_("{ledger}: the delivery ledger is damaged ({error}): restore it from a backup; {keep}").format(
-        ledger=shown, error=text, keep=keep))
+        ledger=shown, error=error, keep=keep))
 
 
 def _now() -> str:

@@ -102,4 +102,4 @@ def _address(text: str) -> str:
     try:
         return email_address(text)
     except ValueError as exc:
-        raise DossierError(f"{text}: {exc}") from None  # exc: a translated message
+        raise DossierError(str(exc)) from None  # a translated message, the address quoted in it

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ...errors import DossierError
 from ...files import display_path
-from ...i18n import Nn_, _, ngettext
+from ...i18n import Nn_, _, moment, ngettext
 from ...project import Project
 from ..ledger import Ledger
 from ..manage import project_ledger
@@ -98,7 +98,7 @@ def _apply(request: Request, secret: bytes, partners: dict[str, str], stops: Sup
         report.lines.append(_("{where}: {address}: already imported (the same link again): nothing to do").format(
             where=where, address=address))
         return
-    source = _("one-click link of numéro {number}, {at}").format(number=parsed.issue, at=request.at)
+    source = _("one-click link of numéro {number}, {at}").format(number=parsed.issue, at=moment(request.at))
     if stops.suppress(address, "unsubscribed", source):
         report.suppressed += 1
         report.lines.append(_("{where}: {address}: unsubscribed ({source})").format(
