@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,8 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: FieldPath) -> s
     if kind == "too_short" and isinstance(error.get("input"), list):
         return _("must not be empty: give at least one entry")
     if kind.startswith("literal_error"):
-        expected = error["ctx"]["expected"].replace(" or ", " " + _("or") + " ")
-        return _("'{value}' is not allowed: expected {expected}").format(value=error["input"], expected=expected)
+        return _("'{value}' is not allowed: expected {expected}").format(
+            value=error["input"], expected=_allowed(error["ctx"]["expected"]))
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         if loc[:1] == ("pages",) and len(loc) == 2:
             return _("expected the name of a page of publication.yaml, or a page's fields")
@@ -237,3 +238,12 @@ def validation_messages(exc: ValidationError, model: type[BaseModel]) -> list[tu
         loc = _clean_loc(error["loc"])
         found.append((loc, _message(error, model, loc)))
     return found
+
+
+def _allowed(expected: str) -> str:
+    """pydantic's "'about' or 'insert'" quoted as the language quotes a value (« about » ou « insert » in French)."""
+    values = re.findall(r"'([^']*)'", expected)
+    if not values:
+        return expected.replace(" or ", " " + _("or") + " ")
+    quoted = [_("'{value}'").format(value=value) for value in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " " + _("or") + " " + quoted[-1]

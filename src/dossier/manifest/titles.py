@@ -18,6 +18,7 @@ FIELD_TITLES = {
     "source": N_("Source"), "articles": N_("Articles"), "series": N_("Series"), "publisher": N_("Publisher"),
     "publisher_short": N_("Publisher's short name"), "byline": N_("Byline"), "site_url": N_("Web site of the dossiers"),
     "colours": N_("Colours"), "accent": N_("Accent colour"), "themes": N_("Theme colours"), "mail": N_("Mail"),
+    "layout": N_("Layout"),
 }
 
 

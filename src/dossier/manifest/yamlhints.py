@@ -37,7 +37,7 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         if entry:
             key, value = entry[1].strip(), source[source.index(":", len(source) - len(source.lstrip())) + 1:].strip()
             return line, _("the text contains “: ”, which YAML takes for a new field: put the text in quotes, "
-                           "as in {example}").format(example=f"{key}: {_quoted(value)}")
+                           "as in {example}").format(example=f"`{key}: {_quoted(value)}`")
         return line, _("this line is not indented like the lines around it: line up its field with the others "
                        "(spaces only)")
     if "cannot start any token" in problem and "\t" in source:
@@ -69,10 +69,10 @@ def hash_comment_problem(line_text: str, key: str, value: object) -> str | None:
     written = after.strip()
     if value is None:
         return _("left empty: in YAML a # after a space starts a comment; if the # is part of the value, "
-                 "put the value in quotes: {example}").format(example=f"{key}: {_quoted(written)}")
+                 "put the value in quotes: {example}").format(example=f"`{key}: {_quoted(written)}`")
     if isinstance(value, str) and after.strip().startswith(value):
         return _("cut short at the #: in YAML a # after a space starts a comment; if the # is part of the text, "
-                 "put the text in quotes: {example}").format(example=f"{key}: {_quoted(written)}")
+                 "put the text in quotes: {example}").format(example=f"`{key}: {_quoted(written)}`")
     return None
 
 
