@@ -26,6 +26,7 @@ QUICK = {
     "bench_site.py": ["--runs", "1", "--photos", "1"],
     "bench_site_first.py": ["--runs", "1"],
     "bench_startup.py": ["--runs", "1"],
+    "bench_tables.py": ["--rows", "100"],
 }
 
 

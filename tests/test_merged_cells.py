@@ -155,3 +155,24 @@ def test_the_import_command_reads_a_merged_call_in_french(mini_project: Path) ->
     assert result.exit_code == 0, result.output
     assert "Porteur(s) → porteurs, Porteur(s) → porteurs" in result.stdout
     assert "+ Essais — Une navette" in result.stdout and "Traceback" not in result.output
+
+
+def test_text_hidden_under_a_merge_is_not_read(tmp_path: Path) -> None:
+    """LibreOffice can keep the text of the cells a merge covers, hidden; a forged .xlsx can hold values there too."""
+    covered = ('<table:covered-table-cell office:value-type="string"><text:p>{}</text:p>'
+               "</table:covered-table-cell>")
+    cell = '<table:table-cell office:value-type="string"{}><text:p>{}</text:p></table:table-cell>'
+    rows = [cell.format("", "Adresse e-mail") + cell.format("", "Structure") + cell.format("", "Nom"),
+            cell.format("", "a@example.org") + cell.format(' table:number-rows-spanned="2" table:number-columns-spanned="2"',
+                                                            "Ville d'Exemple") + covered.format("caché C2"),
+            cell.format("", "b@example.org") + covered.format("caché B3") + covered.format("caché C3")]
+    body = "".join(f"<table:table-row>{row}</table:table-row>" for row in rows)
+    path = write_ods_tables(tmp_path / "liste.ods", f'<table:table table:name="Feuille1">{body}</table:table>')
+    assert [row.cells for row in read_table(path, "liste.ods").rows] == [
+        ("a@example.org", "Ville d'Exemple"), ("b@example.org", "Ville d'Exemple")]
+
+    sheet = xlsx(tmp_path / "liste.xlsx", [["Adresse e-mail", "Structure", "Nom"], ["a@example.org", "Ville", "caché"],
+                                           ["b@example.org", "caché", "caché"]], [], sheet="Feuille1")
+    _with_merges(sheet, '<mergeCells count="1"><mergeCell ref="B2:C3"/></mergeCells>')
+    assert [row.cells for row in read_table(sheet, "liste.xlsx").rows] == [("a@example.org", "Ville"),
+                                                                          ("b@example.org", "Ville")]

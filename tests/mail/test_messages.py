@@ -187,8 +187,8 @@ def test_settings_mistakes_are_reported(project: Path) -> None:
     result = run("send", "3", "--partners", "fake-partners.csv")
     assert result.exit_code == 1
     assert result.stderr == (
-        "publication.yaml: mail.from_address: missing: the address messages are sent from; add it under mail:, "
-        "e.g. mail: {from_address: chaire@example.org, reply_to: contact@example.org}\n"
+        "publication.yaml: mail.from_address: missing: the address messages are sent from; add it under `mail:`, "
+        "e.g. `mail: {from_address: chaire@example.org, reply_to: contact@example.org}`\n"
     )
     configure_mail(project, MAIL_SETTINGS + "  ledger: output/deliveries.sqlite\n  reply_to_: x@example.org\n")
     result = run("send", "3", "--partners", "fake-partners.csv")

@@ -153,8 +153,8 @@ def _sender(project: Project, manifest: Path, issue: Issue) -> Sender:
         raise DossierError(str(Problem(
             shown, line, "mail.from_address",
             # Not formatted: the braces are YAML's.
-            _("missing: the address messages are sent from; add it under mail:, "
-              "e.g. mail: {from_address: chaire@example.org, reply_to: contact@example.org}"),
+            _("missing: the address messages are sent from; add it under `mail:`, "
+              "e.g. `mail: {from_address: chaire@example.org, reply_to: contact@example.org}`"),
         )))
     return Sender(
         name=settings.from_name or issue.publication.publisher_short or issue.publication.publisher,

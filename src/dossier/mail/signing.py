@@ -69,8 +69,8 @@ def load_signer_from(project: Project, publication: Publication, where: str) -> 
     from_environment = os.environ.get(KEY_VARIABLE, "").strip()
     if settings is None:
         if from_environment:
-            raise DossierError(_("{variable} is set but {where} has no mail.dkim: add mail: {{dkim: {{selector: …, domain: "
-                                 "…}}}}, the selector and domain of the public key published in DNS").format(
+            raise DossierError(_("{variable} is set but {where} has no mail.dkim: add `mail: {{dkim: {{selector: …, domain: "
+                                 "…}}}}`, the selector and domain of the public key published in DNS").format(
                 variable=KEY_VARIABLE, where=where))
         return None
     shown_setting = KEY_VARIABLE if from_environment else f"{where}: mail.dkim.key_file"

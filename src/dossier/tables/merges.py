@@ -13,6 +13,8 @@ What a merge means (``spread``), as offices use them:
 - A data cell merged down (a « Thème » over the rows of its initiatives) gives its value to every
   row it covers, in its first column; it is never copied sideways into the columns beside it
   (a text merged over the link's column is not a link).
+- Only a range's first cell shows: text kept in the cells it covers (LibreOffice can keep it,
+  hidden) is not read.
 The cells filled are bounded by the rows read times the header's width: overlapping ranges
 (only a forged file has them) are refused, never expanded without end.
 """
@@ -214,30 +216,42 @@ def spread(values: list[list[object]], merges: Sequence[Merge], header: int, whe
     """Give merged cells their meaning in place (see the module's docstring); DossierError on overlapping ranges."""
     if header >= len(values):
         return
-    heading = values[header]
+    heading, last = values[header], len(values) - 1
+    width = _width(heading)  # the columns read: the header's, and those a heading is merged over
+    for merge in merges:
+        if merge.top == header:
+            width = max(width, min(merge.right, MAX_COLUMNS - 1) + 1)
+    budget = (last - header + 1) * width  # the cells that ranges which do not overlap can cover at most
+    below = [merge for merge in merges if header <= merge.top <= last and merge.left < width]
+    for merge in below:  # only a range's first cell shows: text kept in the cells it covers is hidden
+        rows, columns = range(merge.top, min(merge.bottom, last) + 1), range(merge.left, min(merge.right, width - 1) + 1)
+        budget -= len(rows) * len(columns)
+        if budget < 0:
+            raise DossierError(_("{where}: its merged cells overlap (a damaged file): open it in Excel or LibreOffice "
+                                 "and save it again").format(where=where))
+        for row in rows:
+            for column in columns:
+                if (row, column) != (merge.top, merge.left) and column < len(values[row]):
+                    values[row][column] = None
     with_data: dict[int, bool] = {}  # columns holding something under the header (each scanned once)
-    for merge in merges:
-        if merge.top != header or merge.left >= len(heading):
-            continue
-        for column in range(merge.left + 1, min(merge.right, MAX_COLUMNS - 1) + 1):
-            if column not in with_data:
-                with_data[column] = any(column < len(row) and _text(row[column]) for row in values[header + 1:])
-            if with_data[column]:
-                _put(heading, column, heading[merge.left])
-    width = len(heading)
-    while width and not _text(heading[width - 1]):
-        width -= 1
-    last = len(values) - 1
-    budget = (last - header) * width  # what ranges that do not overlap can fill at most
-    for merge in merges:
-        if header < merge.top < merge.bottom and merge.top <= last and merge.left < width:
+    for merge in below:
+        if merge.top == header:
+            for column in range(merge.left + 1, min(merge.right, width - 1) + 1):
+                if column not in with_data:
+                    with_data[column] = any(column < len(row) and _text(row[column]) for row in values[header + 1:])
+                if with_data[column]:
+                    _put(heading, column, heading[merge.left] if merge.left < len(heading) else None)
+        elif merge.bottom > merge.top:  # merged down: each row it covers has its value, in its first column
             value = values[merge.top][merge.left] if merge.left < len(values[merge.top]) else None
-            budget -= min(merge.bottom, last) - merge.top
-            if budget < 0:
-                raise DossierError(_("{where}: its merged cells overlap (a damaged file): open it in Excel or "
-                                     "LibreOffice and save it again").format(where=where))
             for row in range(merge.top + 1, min(merge.bottom, last) + 1):
                 _put(values[row], merge.left, value)
+
+
+def _width(row: Sequence[object]) -> int:
+    width = len(row)
+    while width and not _text(row[width - 1]):
+        width -= 1
+    return width
 
 
 def _put(row: list[object], column: int, value: object) -> None:
