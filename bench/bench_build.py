@@ -209,7 +209,7 @@ def main() -> None:
     for stage in ("load", "render", "print other", "write"):
         print(f"  pipeline {stage:18}{med(r.timings[stage] for r in pipeline):10.3f}")
     share = overhead / (layout + pdf) * 100
-    print(f"pipeline overhead: {share:.1f} % of WeasyPrint's own time (target ≤ 10 %); layouts per build: 1")
+    print(f"pipeline overhead: {share:.1f} % of WeasyPrint's own time (target ≤ 10 %); layouts per build: {LAYOUTS}")
 
     compare_processes(draft, args.runs)
     cli_time, cli_rss = child_peak_rss_mb([sys.executable, "-m", "dossier", "build", "3", "--force"])

@@ -1,6 +1,7 @@
 """The tags WeasyPrint 70 leaves out, added by dossier.press.pdf.tagging: checked on the PDF's objects with pikepdf.
 
-Running headers and footers are artifacts, not content; elements with another language than the
+Running headers and footers are artifacts, not content; so are the sommaire's leader dots, whose
+link annotations stay in their /Link with its text; elements with another language than the
 document's carry /Lang; links have the Print flag; the archive copy claims PDF/UA-1 and lists
 each source once, with its media type.
 """
@@ -65,6 +66,25 @@ def test_running_headers_and_footers_are_artifacts(root: Path):
                           if tag == "/Artifact" and isinstance(properties, pikepdf.Dictionary)
                           and properties.get("/Type") == "/Pagination"]
             assert len(pagination) >= 2, page + 1  # the footer's title and the page number at least
+
+
+def test_the_sommaire_leaders_are_artifacts_and_its_links_keep_their_text(root: Path):
+    with pikepdf.open(build(root, 3)) as pdf:
+        layout = [tag for tag, properties in marked_content(pdf, 1) if tag == "/Artifact"
+                  and isinstance(properties, pikepdf.Dictionary) and properties.get("/Type") == "/Layout"]
+        assert len(layout) >= 8 * 5  # the dots of the sommaire's eight lines, a marked content each
+        annotations = [annotation.objgen for annotation in pdf.pages[1].get("/Annots", [])]
+        owners = {}
+        for element in structure_elements(pdf):
+            for kid in element.get("/K", []) if isinstance(element.get("/K"), pikepdf.Array) else []:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    owners[kid.Obj.objgen] = element
+        assert len(annotations) >= 8
+        for annotation in annotations:  # every link annotation in a /Link that has content of its own
+            owner = owners[annotation]
+            assert str(owner.S) == "/Link"
+            assert any(isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR")
+                       for kid in owner.K)
 
 
 def test_english_entries_have_their_language(root: Path):

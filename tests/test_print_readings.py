@@ -89,3 +89,15 @@ def test_the_printed_numero_names_the_continued_themes_and_keeps_its_sommaire(ro
         first = next(number for number, text in enumerate(laid_out, start=1)
                      if number > 2 and squashed(label.upper()) in squashed(text.upper()))
         assert first == int(page), label
+
+
+def test_the_html_draft_prints_the_continuation_headings_on_its_own(root: Path):
+    """The draft carries the styles the measured pass added: WeasyPrint alone prints « Tourisme (suite) » too."""
+    done = subprocess.run([sys.executable, "-m", "dossier", "build", "3"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    draft = root / "output/dossier-special-03.html"
+    assert "> .reading-continued" in draft.read_text(encoding="utf-8")
+    alone = root / "alone.pdf"
+    subprocess.run([sys.executable, "-m", "weasyprint", str(draft), str(alone)], cwd=root, capture_output=True,
+                   check=True)
+    assert squashed(page_texts(alone, "-layout")[7]).startswith("ANALYSE&PROSPECTIVE·TOURISMETOURISME(SUITE)")

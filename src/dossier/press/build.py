@@ -98,6 +98,13 @@ def build_issue(
         printer.close()
 
 
+def with_styles(html: str, styles: str) -> str:
+    """The draft with the styles its print added, so that it prints the same pages on its own."""
+    if not styles:
+        return html
+    return html.replace("</head>", f"<style>{styles}</style>\n</head>", 1)
+
+
 def _build(project: Project, manifest: Path, printer: Printer, started: float, *,
            draft_date: dt.date | None, strict: bool, archive: bool) -> BuildResult:
     # Imported here, not above: an unchanged build must not pay for them.
@@ -124,7 +131,7 @@ def _build(project: Project, manifest: Path, printer: Printer, started: float, *
     printed = printer.print(PrintJob(project, html, html_path, identifier=issue.slug, strict=strict, archive=archive,
                                      sources=tuple(sources), fixed_time=_source_date(issue)))
     printed_at = time.perf_counter()
-    html_bytes = html.encode("utf-8")
+    html_bytes = with_styles(html, printed.draft_styles).encode("utf-8")
     # Both or neither: a PDF never stands beside the draft of another version.
     write_all_atomically([(html_path, html_bytes), (pdf_path, printed.data)])
     record_build(project, manifest, inputs, {html_path: html_bytes, pdf_path: printed.data},

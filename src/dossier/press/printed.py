@@ -27,3 +27,4 @@ class PrintedPdf:
     warnings: list[str]
     layout_seconds: float
     write_seconds: float
+    draft_styles: str = ""  # styles the print added (the readings' continuation headings), for the HTML draft

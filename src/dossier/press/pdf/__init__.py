@@ -25,6 +25,7 @@ from ...i18n import _
 from ...manifest.images import image_named_at
 from ...project import Project
 from ..printed import PrintedPdf, SourceFile
+from .continued import continuation_styles
 from .fetch import PROJECT_URL, ProjectFetcher
 from .layout import ACCESSIBLE, ARCHIVE, NO_HARFBUZZ_SUBSET, render_document, weasyprint_warnings
 from .measure import Layout, PrintedBox, PrintedElement, PrintedImage, PrintedPage, measure_layout
@@ -98,7 +99,7 @@ def print_pdf(
     fetcher = ProjectFetcher(project.root)
     with weasyprint_warnings() as warnings:
         started = time.perf_counter()
-        document = render_document(project, html, html_path, fetcher)
+        document, continued = render_document(project, html, html_path, fetcher)
         laid_out = time.perf_counter()
         attachments = [
             weasyprint.Attachment(
@@ -133,4 +134,5 @@ def print_pdf(
         warnings=warnings,
         layout_seconds=laid_out - started,
         write_seconds=written - laid_out,
+        draft_styles=continuation_styles(continued),
     )

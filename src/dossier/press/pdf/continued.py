@@ -39,11 +39,18 @@ def continued_articles(document_pages: Iterable) -> frozenset[str]:
     return frozenset(found)
 
 
-def continuation_stylesheet(article_ids: Iterable[str]) -> weasyprint.CSS:
-    """Styles that show the continuation heading of these articles (ids made by the template: [a-z0-9-])."""
+def continuation_styles(article_ids: Iterable[str]) -> str:
+    """Styles that show the continuation heading of these articles (ids made by the template: [a-z0-9-]); "" for none.
+
+    Also written into the HTML draft, so that it prints the same pages on its own.
+    """
     selectors = ", ".join(f"#{article_id} > .{HEADING}" for article_id in sorted(article_ids))
     # WeasyPrint's render(stylesheets=…) are user styles, which yield to the author's but for !important.
-    return weasyprint.CSS(string=f"{selectors} {{ display: block !important; }}")
+    return f"{selectors} {{ display: block !important; }}" if selectors else ""
+
+
+def continuation_stylesheet(article_ids: Iterable[str]) -> weasyprint.CSS:
+    return weasyprint.CSS(string=continuation_styles(article_ids))
 
 
 def _opening(box: boxes.Box) -> boxes.Box | None:

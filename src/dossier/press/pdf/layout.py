@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import weasyprint
 
@@ -77,8 +78,13 @@ ARCHIVE = "pdf/a-3a"
 PASSES = 4
 
 
+class LaidOut(NamedTuple):
+    document: weasyprint.Document
+    continued: frozenset[str]  # the readings' articles whose continuation heading is shown (continued)
+
+
 def render_document(project: Project, html: str, html_path: Path, fetcher: ProjectFetcher,
-                    stylesheets: tuple[weasyprint.CSS, ...] = (), **options: object) -> weasyprint.Document:
+                    stylesheets: tuple[weasyprint.CSS, ...] = (), **options: object) -> LaidOut:
     """Lay out the draft (with ``stylesheets`` after its own, WeasyPrint's render ``options``); lay it out
     again while hyphenation has faults (the words at fault kept whole) or the readings' columns open inside
     a theme whose continuation heading is not shown there (``continued``)."""
@@ -98,4 +104,4 @@ def render_document(project: Project, html: str, html_path: Path, fetcher: Proje
             break
         forbid(faults)
         shown = wanted
-    return document
+    return LaidOut(document, shown)

@@ -93,7 +93,7 @@ def measure_layout(project: Project, html: str, html_path: Path) -> Layout:
     """
     fetcher = ProjectFetcher(project.root)
     with weasyprint_warnings():
-        document = render_document(project, html, html_path, fetcher)
+        document = render_document(project, html, html_path, fetcher).document
     if fetcher.failures:
         raise DossierError("\n".join(fetcher.failures))
     draft_url = base_url(project, html_path)

@@ -68,7 +68,7 @@ def print_for_print_shop(project: Project, html: str, html_path: Path, *, identi
                                ("cyan", "magenta", "yellow", "black"))
         stylesheet = weasyprint.CSS(url=PROJECT_URL + STYLESHEET, url_fetcher=fetcher)
         document = render_document(project, html, html_path, fetcher, (stylesheet,),
-                                   color_profiles={"device-cmyk": profile}, output_intent="device-cmyk")
+                                   color_profiles={"device-cmyk": profile}, output_intent="device-cmyk").document
         # PDF/X dates the file now unless the document says when: the numéro's date keeps the bytes the same.
         when = fixed_time.strftime("%Y-%m-%dT%H:%M:%SZ")
         document.metadata.created = document.metadata.created or when

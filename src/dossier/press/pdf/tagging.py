@@ -7,6 +7,11 @@ they are written, so nothing is parsed twice) and one wrapper of the tagging wal
   margins' text as ``/Span`` content whose structure elements it leaves out of the tree
   (Kozea/WeasyPrint#1836): every marked content whose element is not in the tree becomes
   ``/Artifact /Pagination`` and leaves the parent tree.
+- **Leaders are artifacts**: the sommaire's dots (CSS ``leader()``) are tagged as text by WeasyPrint,
+  one span a dot, which a screen reader reads out and which is painted out of the tags' order (after
+  the page number its tags put first). ``language_tags``'s wrapper marks the leader's elements; their
+  content becomes ``/Artifact /Layout``, the leader's own link annotation (WeasyPrint gives it one)
+  goes to the link it is part of, and the elements left empty leave the tree.
 - **Links print** (the Print flag; WeasyPrint sets it for PDF/A only).
 - **The archive copy says it is PDF/UA-1 too** (WeasyPrint writes one identification per file).
 - **Each embedded file is listed once** in the catalog's ``/AF`` (WeasyPrint's PDF/A-3 adds the
@@ -34,6 +39,7 @@ from .typesetting import WRAPPED
 
 _PRINT_FLAG = 4  # annotation flag bit 3
 _ROOT_TAGS = {"html", "body"}
+_LEADER = "DossierLeader"  # marks a leader's structure elements (removed by the finisher)
 
 
 def finisher(archive: bool) -> Callable[[weasyprint.Document, pydyf.PDF], None]:
@@ -103,30 +109,80 @@ def _margins_as_artifacts(pdf: pydyf.PDF) -> None:
         page, entries = nums[index], nums[index + 1]
         if not isinstance(entries, list) or page >= pages:
             continue  # an annotation's entry, not a page's
-        untagged = {mcid for mcid, reference in enumerate(entries) if reference_number(reference) not in in_tree}
+        untagged = {mcid: _artifact_type(pdf, reference) for mcid, reference in enumerate(entries)
+                     if reference_number(reference) not in in_tree or _artifact_type(pdf, reference) == "/Layout"}
         if not untagged:
             continue
         for mcid in untagged:
             entries[mcid] = "null"  # no structure element: the content is an artifact
         page_object = pdf.objects[reference_number(pdf.page_references[page])]
         _artifact_marks(pdf.objects[reference_number(page_object["Contents"])], untagged)
+    _leaders_without_content(pdf, nums)
 
 
-def _artifact_marks(stream: pydyf.Stream, mcids: set[int]) -> None:
-    """Turn ``/Tag <</MCID n>> BDC`` into ``/Artifact <</Type /Pagination>> BDC`` for the given MCIDs."""
+def _leaders_without_content(pdf: pydyf.PDF, nums: list) -> None:
+    """A leader's elements lose their content (now artifacts) and their link annotation to the link they are in."""
+    moved: dict[int, object] = {}  # leader element's number → the link's reference
+    for number, item in enumerate(pdf.objects):
+        if not isinstance(item, dict) or item.pop(_LEADER, None) is None:
+            continue
+        kids = [kid for kid in item.get("K", ()) if not isinstance(kid, int)]
+        parent = pdf.objects[reference_number(item.get("P"))] if reference_number(item.get("P")) else None
+        if kids and isinstance(parent, dict) and parent.get("S") == "/Link":
+            parent["K"].extend(kids)  # the annotation's OBJR: one link, two annotations
+            moved[number] = item["P"]
+            kids = []
+        item["K"] = pydyf.Array(kids)
+    for index in range(1, len(nums), 2):  # the annotations' entries follow them to the link
+        if reference_number(nums[index]) in moved:
+            nums[index] = moved[reference_number(nums[index])]
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("Type") == "/StructElem" and "K" in item:
+            item["K"] = pydyf.Array(kid for kid in item["K"] if not _empty(pdf, kid))
+
+
+def _empty(pdf: pydyf.PDF, kid: object) -> bool:
+    number = reference_number(kid)
+    element = pdf.objects[number] if number is not None else None
+    return isinstance(element, dict) and element.get("Type") == "/StructElem" and not element.get("K")
+
+
+def _artifact_type(pdf: pydyf.PDF, reference: object) -> str:
+    """A leader's dots are layout; the rest left out of the tree is the margins' running text."""
+    number = reference_number(reference)
+    element = pdf.objects[number] if number is not None else None
+    return "/Layout" if isinstance(element, dict) and _LEADER in element else "/Pagination"
+
+
+def _artifact_marks(stream: pydyf.Stream, mcids: dict[int, str]) -> None:
+    """Turn ``/Tag <</MCID n>> BDC`` into ``/Artifact <</Type /Pagination>> BDC`` (or its type) for the given MCIDs."""
     operations = stream.stream
     for position in range(1, len(operations) - 1):
         properties = operations[position]
         if (isinstance(properties, dict) and properties.get("MCID") in mcids
                 and operations[position + 1] == b"BDC"):
             operations[position - 1] = "/Artifact"
-            operations[position] = pydyf.Dictionary({"Type": "/Pagination"})
+            operations[position] = pydyf.Dictionary({"Type": mcids[properties["MCID"]]})
+
+
+def _mark_leader(pdf: pydyf.PDF, element: pydyf.Dictionary) -> None:
+    """Mark a leader's element and the elements under it (their content is what the parent tree maps)."""
+    element[_LEADER] = "true"
+    for kid in element.get("K", ()):
+        number = reference_number(kid)
+        if number is not None and isinstance(pdf.objects[number], dict):
+            _mark_leader(pdf, pdf.objects[number])
 
 
 @contextlib.contextmanager
 def language_tags() -> Iterator[None]:
-    """While the PDF is written, structure elements of elements with ``lang`` get ``/Lang``."""
+    """While the PDF is written, structure elements of elements with ``lang`` get ``/Lang``; leaders leave the tree."""
     def build(box, parent, pdf, *rest):  # noqa: ANN001, ANN202 - WeasyPrint's signature
+        if getattr(box, "is_leader", False):  # its content becomes an artifact (see _margins_as_artifacts)
+            for element in original(box, parent, pdf, *rest):
+                _mark_leader(pdf, element)
+                yield element
+            return
         for element in original(box, parent, pdf, *rest):
             source = getattr(box, "_box", box)  # an absolutely placed box's placeholder
             lang = source.element.get("lang") if source.element is not None else None
