@@ -24,9 +24,10 @@ def preview_run(root: Path, *arguments: str, until: str) -> tuple[str, str]:
     """``dossier --lang fr preview ARGUMENTS`` in ``root``: its output up to the first line holding ``until``, then
     Ctrl-C (SIGINT) and the rest of its output until it exits (0). (stdout, stderr)."""
     command = [sys.executable, "-m", "dossier", "--lang", "fr", "preview", *arguments]
+    # A preview stuck past WAIT is aborted: faulthandler then prints every thread's stack into the failure.
     process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               encoding="utf-8", env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    watchdog = threading.Timer(WAIT, process.kill)  # a broken preview fails the test instead of hanging it
+                               encoding="utf-8", env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"})
+    watchdog = threading.Timer(WAIT, process.send_signal, [signal.SIGABRT])
     watchdog.start()
     try:
         lines = []
@@ -35,9 +36,9 @@ def preview_run(root: Path, *arguments: str, until: str) -> tuple[str, str]:
             lines.append(line)
             if until in line or line.startswith("l’impression a échoué"):  # the awaited line, or no print to come
                 break
-        assert lines and until in lines[-1], "".join(lines)
+        assert lines and until in lines[-1], "".join(lines) + process.stderr.read()
         process.send_signal(signal.SIGINT)
-        stdout, rest = process.communicate(timeout=WAIT)
+        stdout, rest = process.communicate()  # the watchdog still bounds it
     finally:
         watchdog.cancel()
         process.kill()
