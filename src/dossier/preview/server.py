@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
 import time
 import webbrowser
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +64,15 @@ class PreviewServer:
 
     def start(self) -> None:
         self.watcher.prime()  # the first draft, built before anyone can ask for it
-        for name, target in (
-            ("http", lambda: self._httpd.serve_forever(poll_interval=0.25)),
-            ("print", self.session.print_loop),
-        ):
-            thread = threading.Thread(target=target, name=self._thread_name(name))
-            thread.start()
-            self._threads.append(thread)
-        self.watcher.start(self._thread_name("watch"))
+        with _ctrl_c_deferred():  # a thread started but not yet known to stop() would keep the process alive
+            for name, target in (
+                ("http", lambda: self._httpd.serve_forever(poll_interval=0.25)),
+                ("print", self.session.print_loop),
+            ):
+                thread = threading.Thread(target=target, name=self._thread_name(name))
+                thread.start()
+                self._threads.append(thread)
+            self.watcher.start(self._thread_name("watch"))
 
     def stop(self) -> None:
         """Stop serving, close open connections (event streams too) and join every thread."""
@@ -132,6 +135,22 @@ def serve_preview(
     finally:
         server.stop()
     report(_("stopped"))
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """A Ctrl-C (SIGINT) arriving inside is raised as KeyboardInterrupt once the block is done (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _ignore_further_ctrl_c() -> None:
