@@ -21,9 +21,10 @@ GOLDEN = Path(__file__).parent / "golden" / "cli-fr"
 # What changes from run to run, replaced in golden files by a placeholder.
 VARYING = [
     (re.compile(r"\d{1,2} \w+ \d{4} à \d\d h \d\d"), "<date>"),  # a recorded moment, in local time
-    (re.compile(r"\b\d+(?:,\d+)? s\b"), "… s"),
-    (re.compile(r"\b\d+/min\b"), "…/min"),
-    (re.compile(r"\b\d+(?:,\d+)? (?:Ko|Mo)\b"), "… Ko"),
+    # Numbers may hold French thousands separators (« 2 400/min »: a fast machine's rate).
+    (re.compile(r"\b\d+(?:[\u202f\u00a0]\d{3})*(?:,\d+)? s\b"), "… s"),
+    (re.compile(r"\b\d+(?:[\u202f\u00a0]\d{3})*/min\b"), "…/min"),
+    (re.compile(r"\b\d+(?:[\u202f\u00a0]\d{3})*(?:,\d+)? (?:Ko|Mo)\b"), "… Ko"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
     (re.compile(r"token=[\w-]+"), "token=<jeton>"),  # the editing view's address
     (re.compile(r"<[^<>@\s]+@[^<>\s]+>"), "<message-id>"),

@@ -33,7 +33,7 @@ def preview_run(root: Path, *arguments: str, until: str) -> tuple[str, str]:
         assert process.stderr is not None
         while line := process.stderr.readline():
             lines.append(line)
-            if until in line:
+            if until in line or line.startswith("l’impression a échoué"):  # the awaited line, or no print to come
                 break
         assert lines and until in lines[-1], "".join(lines)
         process.send_signal(signal.SIGINT)

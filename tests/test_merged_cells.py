@@ -176,3 +176,30 @@ def test_text_hidden_under_a_merge_is_not_read(tmp_path: Path) -> None:
     _with_merges(sheet, '<mergeCells count="1"><mergeCell ref="B2:C3"/></mergeCells>')
     assert [row.cells for row in read_table(sheet, "liste.xlsx").rows] == [("a@example.org", "Ville"),
                                                                           ("b@example.org", "Ville")]
+
+
+def test_ranges_land_on_their_cells_when_the_table_starts_further_down_and_right(tmp_path: Path) -> None:
+    """Readers give rows from A1 (empty rows and columns included): a range's place needs no shifting."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Feuille1"
+    for reference, value in {"B3": "Adresse e-mail", "C3": "Structure", "B4": "a@example.org", "C4": "Ville",
+                             "B5": "b@example.org"}.items():
+        sheet[reference] = value
+    sheet.merge_cells("C4:C5")
+    workbook.save(tmp_path / "liste.xlsx")
+
+    def cell(text: str, attributes: str = "") -> str:
+        return f'<table:table-cell office:value-type="string"{attributes}><text:p>{text}</text:p></table:table-cell>'
+    rows = ['<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3"/>'
+            "</table:table-row>",
+            f"<table:table-row><table:table-cell/>{cell('Adresse e-mail')}{cell('Structure')}</table:table-row>",
+            f"<table:table-row><table:table-cell/>{cell('a@example.org')}"
+            + cell("Ville", ' table:number-rows-spanned="2"') + "</table:table-row>",
+            f"<table:table-row><table:table-cell/>{cell('b@example.org')}<table:covered-table-cell/></table:table-row>"]
+    write_ods_tables(tmp_path / "liste.ods", '<table:table table:name="Feuille1">' + "".join(rows) + "</table:table>")
+    for name in ("liste.xlsx", "liste.ods"):
+        table = read_table(tmp_path / name, name)
+        assert table.header_line == 3 and table.header == ("", "Adresse e-mail", "Structure")
+        assert [(row.line, row.cells) for row in table.rows] == [(4, ("", "a@example.org", "Ville")),
+                                                                 (5, ("", "b@example.org", "Ville"))], name
