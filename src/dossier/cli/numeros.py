@@ -63,7 +63,7 @@ def build(issue: str, strict: bool, draft: bool, archive: bool, force: bool, pri
 
     if print_shop:
         ready()  # the print shop's copy is a final one
-        from ..print_shop import build_for_print_shop
+        from ..press import build_for_print_shop
 
         copy = build_for_print_shop(project, issue)
         for warning in copy.warnings:

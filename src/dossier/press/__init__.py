@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from ..project import Project
     from .build import BuildResult, build_issue, is_up_to_date
     from .pdf import Layout
+    from .print_shop import PrintShopCopy, build_for_print_shop
     from .printed import PrintedPdf
 
-__all__ = ["BuildResult", "Draft", "build_issue", "is_up_to_date", "measure_draft", "print_draft", "render_draft"]
+__all__ = ["BuildResult", "Draft", "PrintShopCopy", "build_for_print_shop", "build_issue", "is_up_to_date",
+           "measure_draft", "print_draft", "render_draft"]
 
 
 @dataclass(frozen=True)
@@ -61,4 +63,8 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 - the build's names, imported
         from . import build
 
         return getattr(build, name)
+    if name in {"PrintShopCopy", "build_for_print_shop"}:
+        from . import print_shop
+
+        return getattr(print_shop, name)
     raise AttributeError(name)

@@ -18,7 +18,6 @@ from types import TracebackType
 
 import jinja2
 
-from ..cover import cover_classes
 from ..errors import DossierError
 from ..files import display_path
 from ..i18n import DEFAULT_LANGUAGE, _, translation
@@ -26,6 +25,7 @@ from ..manifest.model import Initiative, Issue, french_date
 from ..manifest.typography import french, render_markdown, render_markdown_inline
 from ..project import Project
 from ..weblinks import back_issue_url
+from .cover import cover_classes
 
 MAIN_TEMPLATE = "dossier.html.j2"
 # Above this many characters of text, a card takes the full width (about half a page).

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import write_atomically
-from .project import Project
+from ..files import write_atomically
+from ..project import Project
 
 SUFFIX = "-imprimeur.pdf"
 
@@ -28,9 +28,9 @@ class PrintShopCopy:
 
 
 def build_for_print_shop(project: Project, issue_ref: str | Path) -> PrintShopCopy:
-    from .manifest.load import load_issue
-    from .press.pdf.print_shop import print_for_print_shop
-    from .press.render import render_html
+    from ..manifest.load import load_issue
+    from .pdf.print_shop import print_for_print_shop
+    from .render import render_html
 
     started = time.perf_counter()
     issue = load_issue(project, project.manifest_for(issue_ref))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .manifest.model import Issue
+from ..manifest.model import Issue
 
 LONG_THEME_LINE = 60  # characters: over this the number and the theme line are set smaller
 LONGER_THEME_LINE = 120
