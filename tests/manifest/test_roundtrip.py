@@ -76,6 +76,14 @@ def test_text_is_quoted_when_yaml_needs_it(text: str, written: str, tmp_path: Pa
     assert read_back(doc.text, tmp_path)["practices"][0]["initiatives"][0]["place"] == text
 
 
+@pytest.mark.parametrize("text", ["0\n\n\xa0", "0\n\n ", "Un.\n \nDeux.", "Un.\n\u3000\nDeux."])
+def test_a_line_of_only_spaces_is_kept_by_quoting(text: str, tmp_path: Path):
+    """Found by the hypothesis test below: a block would have lost the line's indentation."""
+    doc = RoundTrip.load(N3)
+    doc.set(("practices", 1, "initiatives", 0, "text"), text)
+    assert read_back(doc.text, tmp_path)["practices"][1]["initiatives"][0]["text"] == text
+
+
 def test_multi_line_markdown_is_a_literal_block_and_blank_lines_between_cards_stay():
     doc = RoundTrip.load(N3)
     doc.set(("practices", 0, "initiatives", 0, "text"), "Un paragraphe.\n\nUn *second* : avec [lien](https://example.org).")

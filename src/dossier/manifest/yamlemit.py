@@ -87,8 +87,11 @@ class Emitter:
         raise TypeError(f"cannot write a {type(value).__name__} in a manifest")
 
     def _text(self, text: str, style: str | None) -> Any:
-        # A block scalar cannot start with spaces or hold only them: those are double-quoted.
-        block_safe = text.strip() != "" and not text[:1].isspace()
+        # A block scalar cannot start with spaces or hold only them, and a line of only spaces (or
+        # no-break spaces) would lose its indentation (``yamltext.indent`` leaves blank lines alone):
+        # those are double-quoted.
+        block_safe = text.strip() != "" and not text[:1].isspace() and \
+            all(line.strip() or not line for line in text.split("\n"))
         if block_safe and ("\n" in text.rstrip("\n") or (style in ("|", ">") and "\n" in text)):
             return LiteralScalarString(text)
         if style in _STYLES and (block_safe or style not in ("|", ">")):
