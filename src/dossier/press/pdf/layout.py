@@ -92,12 +92,15 @@ def render_document(project: Project, html: str, html_path: Path, fetcher: Proje
     load_patterns(html, project.root / HYPHENATION_CACHE)
     forgive()
     shown: frozenset[str] = frozenset()
+    # Parsed once for every pass (WeasyPrint's render reads the tree, never changes it), with the
+    # images decoded once: a further pass costs its layout only.
+    parsed = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher)
+    images: dict = {}
     for _pass in range(PASSES):
         extra = (continuation_stylesheet(shown),) if shown else ()
         # Image options act when images are loaded, during layout: they go to render().
         with hyphenation_limits():
-            document = weasyprint.HTML(string=html, base_url=url, url_fetcher=fetcher).render(
-                dpi=IMAGE_DPI, stylesheets=[*stylesheets, *extra], **options)
+            document = parsed.render(dpi=IMAGE_DPI, stylesheets=[*stylesheets, *extra], cache=images, **options)
         faults = hyphenation_faults(document.pages)
         wanted = continued_articles(document.pages)
         if not faults and wanted == shown:
