@@ -13,6 +13,8 @@ import socket
 import ssl
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -175,3 +177,29 @@ def fake_pdf(root: Path, size: int = 40_000) -> bytes:
     inputs = hash_inputs(project, project.sources(issue), draft_date=None, archive=False)
     record_build(project, manifest, inputs, {html_path: html, pdf_path: data}, pages=1, warnings=[], archive=False)
     return data
+
+
+@contextmanager
+def keyring_holding(store: dict[tuple[str, str], str]) -> Iterator[None]:
+    """The real ``keyring`` library over an in-memory backend holding ``store`` ((service, user) → password)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)

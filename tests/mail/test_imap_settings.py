@@ -11,7 +11,7 @@ from conftest import run
 from dossier.errors import DossierError
 from dossier.mail.server import imap_config
 from dossier.manifest.mail_settings import ImapSettings
-from smtp_support import MAIL_SETTINGS, configure_mail
+from smtp_support import MAIL_SETTINGS, configure_mail, keyring_holding
 
 SETTINGS = ImapSettings(host="imap.example.org", user="chaire@example.org")
 
@@ -27,30 +27,11 @@ def test_the_file_gives_the_mailbox_and_each_variable_set_overrides_it(tmp_path:
 
 
 def test_the_password_comes_from_the_keyring_under_its_own_service(tmp_path: Path) -> None:
-    keyring = pytest.importorskip("keyring")
-    from keyring.backend import KeyringBackend
-
-    class Memory(KeyringBackend):
-        priority = 1
-        store = {("dossier-imap:imap.example.org", "chaire@example.org"): "kept",
-                 ("dossier-smtp:imap.example.org", "chaire@example.org"): "the sending server's"}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.store.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
+    pytest.importorskip("keyring")
+    with keyring_holding({("dossier-imap:imap.example.org", "chaire@example.org"): "kept",
+                          ("dossier-smtp:imap.example.org", "chaire@example.org"): "the sending server's"}):
         assert imap_config(SETTINGS, tmp_path, {}).password == "kept"
         assert imap_config(SETTINGS, tmp_path, {"DOSSIER_IMAP_PASSWORD": "env wins"}).password == "env wins"
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_missing_settings_say_where_they_go(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from dossier.errors import DossierError
 from dossier.mail.server import server_for, smtp_config
 from dossier.manifest.mail_settings import SmtpSettings
 from dossier.project import Project
-from smtp_support import MAIL_SETTINGS, SmtpTestServer, configure_mail
+from smtp_support import MAIL_SETTINGS, SmtpTestServer, configure_mail, keyring_holding
 
 SMTP_SETTINGS = MAIL_SETTINGS + "  smtp:\n    host: smtp.example.org\n    security: ssl\n    user: chaire@example.org\n"
 
@@ -48,28 +48,9 @@ def test_the_password_comes_from_the_keyring_when_the_environment_has_none(tmp_p
 
 
 def test_the_real_keyring_library_is_asked_by_service_and_user(tmp_path: Path) -> None:
-    keyring = pytest.importorskip("keyring")
-    from keyring.backend import KeyringBackend
-
-    class Memory(KeyringBackend):
-        priority = 1
-        store = {("dossier-smtp:smtp.example.org", "chaire@example.org"): "kept"}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.store.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
+    pytest.importorskip("keyring")
+    with keyring_holding({("dossier-smtp:smtp.example.org", "chaire@example.org"): "kept"}):
         config = smtp_config(SmtpSettings(host="smtp.example.org", user="chaire@example.org"), tmp_path, {})
-    finally:
-        keyring.set_keyring(previous)
     assert config.password == "kept"
 
 
