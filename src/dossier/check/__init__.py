@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import Problem
 from ..i18n import _
@@ -23,6 +24,11 @@ from .links import LINK_TIMEOUT, Link, check_links
 __all__ = ["NotReady", "blocking", "check_issue", "readiness", "require_ready"]
 
 
+class Checked(NamedTuple):
+    findings: list[Problem]
+    blocking: frozenset[Problem]  # those that keep build, site and send from going ahead
+
+
 def check_issue(
     project: Project,
     issue_ref: str | Path,
@@ -30,8 +36,9 @@ def check_issue(
     online: bool = False,
     timeout: float = LINK_TIMEOUT,
     cache_path: Path | None = None,
-) -> list[Problem]:
-    """Every finding for a numéro, in file and line order. Raises ManifestError if it does not validate."""
+) -> Checked:
+    """Every finding for a numéro, in file and line order, and those of them that block (the gate's own:
+    ``content_findings``). Raises ManifestError if it does not validate."""
     manifest = project.manifest_for(issue_ref)
     issue, lines = load_issue_with_lines(project, manifest)
 
@@ -49,7 +56,7 @@ def check_issue(
     if online:
         cache = cache_path or project.root / ".dossier" / "links.json"
         findings += [at(link.field, message) for link, message in check_links(links, timeout=timeout, cache_path=cache)]
-    return sorted(set(findings), key=lambda p: (p.file, p.line, p.message))
+    return Checked(sorted(set(findings), key=lambda p: (p.file, p.line, p.message)), frozenset(stops))
 
 
 def content_findings(issue: Issue, content: dict, links: list[Link], at: Callable[[FieldPath, str], Problem],

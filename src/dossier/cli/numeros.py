@@ -135,16 +135,14 @@ def site(issues: tuple[str, ...], output: Path | None) -> None:
 @option("--timeout", type=Float(), default=10.0, show_default=True, help=N_("Seconds to wait for each link with --online."))
 def check(issue: str, online: bool, timeout: float) -> None:
     from ..check import check_issue
-    from ..check.gate import blocking
 
     project = Project.find()
-    findings = check_issue(project, issue, online=online, timeout=timeout)
+    findings, stops = check_issue(project, issue, online=online, timeout=timeout)
     for finding in findings:
         echo(str(finding))
     summary = ngettext("{count} finding", "{count} findings", len(findings)).format(count=len(findings)) if findings \
         else _("no findings")  # « aucune remarque », not « 0 remarque »
-    stops = {str(problem) for problem in blocking(project, issue)} if findings else set()
-    if held := sum(str(finding) in stops for finding in findings):
+    if held := len(stops):
         # The same rule as the gate's, said here so that an editor knows what must go before anything goes out.
         summary = ngettext("{summary}, {count} of them blocking: build, site and send refuse the numéro while it remains",
                            "{summary}, {count} of them blocking: build, site and send refuse the numéro while they remain",

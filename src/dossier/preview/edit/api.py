@@ -133,7 +133,7 @@ class EditingDesk:
         from ...check import check_issue
 
         try:
-            return [_problem(p) for p in check_issue(self.session.project, self.session.manifest)]
+            return [_problem(p) for p in check_issue(self.session.project, self.session.manifest).findings]
         except DossierError:
             return []  # the manifest has errors: they are shown instead
 
